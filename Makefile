@@ -1,0 +1,72 @@
+# Kylään — `make run` to try it, `make test` to test it. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_PASSWORD ?= kylaan-demo
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install install-dev run test bench lint format messages compilemessages check ci clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+compilemessages: export DEBUG ?= true
+compilemessages: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+# Serves the demo on 127.0.0.1:$(PORT). Uses DATABASE_URL when set, else var/kylaan.sqlite3.
+run: export DEBUG ?= true
+run: install compilemessages
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
+	@echo "Kylään on http://127.0.0.1:$(PORT)/ — log in as demo-staff, demo-manager, demo-coordinator or demo-admin with password $(DEMO_PASSWORD)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite on PostgreSQL (browser tests included when Chromium is installed).
+test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+test: export SECRET_KEY ?= test-only-secret-key
+test: install-dev compilemessages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+bench: export SECRET_KEY ?= bench-only-secret-key
+bench: install-dev
+	$(BIN)/python -m leaderboard.bench
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the Finnish and Swedish catalogues after changing user-facing strings.
+messages: export DEBUG ?= true
+messages: install
+	$(BIN)/python manage.py makemessages --locale fi --locale sv --ignore=.venv --ignore=var --no-obsolete
+
+check: export DEBUG ?= true
+check: install-dev
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+ci: lint check test
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

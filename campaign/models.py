@@ -1,0 +1,325 @@
+"""The core of Kylään: campaigns, the organisation (units and staff), clients and themes."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_VISIT_MINUTES = 720
+
+business_id_validator = RegexValidator(
+    r"^\d{7}-\d$", _("Enter a business ID in the form 1234567-8.")
+)
+
+
+class UnitQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def departments(self):
+        return self.filter(parent__isnull=True)
+
+    def with_descendants(self, unit):
+        """The unit itself and, for a department, every unit under it (two levels at most)."""
+        return self.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk))
+
+
+class Unit(models.Model):
+    """A department (no parent) or a unit inside one. Two levels are enough for scoring."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
+                name="unit_not_own_parent",
+                violation_error_message=_("A unit cannot be its own department."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("Units are nested at most two levels deep.")})
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A unit cannot be its own department.")})
+
+    @property
+    def department(self):
+        return self.parent or self
+
+
+class Staff(AbstractUser):
+    """A member of the organisation. Units change; each campaign keeps its own roster."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    is_leadership = models.BooleanField(
+        _("leadership team member"),
+        default=False,
+        help_text=_("Member of a management team; their visits are shown as leadership visits."),
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Theme(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CampaignQuerySet(models.QuerySet):
+    def current(self):
+        """The campaign marked current, or else the latest one that has started."""
+        marked = self.filter(is_current=True).first()
+        if marked:
+            return marked
+        today = timezone.localdate()
+        return self.filter(starts_on__lte=today).order_by("-starts_on").first()
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace days"),
+        default=7,
+        validators=[MaxValueValidator(90)],
+        help_text=_("Days after the end during which staff can still log their visits."),
+    )
+    visit_definition = models.TextField(
+        _("definition of a visit"),
+        default=_(
+            "About an hour at the client's, most of it spent listening to the client, in a "
+            "meeting that would not have happened without the campaign."
+        ),
+    )
+    description = models.TextField(
+        _("leadership message"),
+        blank=True,
+        help_text=_("Shown on the dashboard: why the campaign matters, in the leaders' words."),
+    )
+    min_minutes = models.PositiveSmallIntegerField(
+        _("minimum minutes"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_VISIT_MINUTES)],
+    )
+    remote_counts = models.BooleanField(_("remote visits count"), default=False)
+    weight_visit = models.DecimalField(
+        _("points per visit"), max_digits=5, decimal_places=2, default=Decimal("1")
+    )
+    weight_idea = models.DecimalField(
+        _("points per idea"), max_digits=5, decimal_places=2, default=Decimal("3")
+    )
+    weight_accepted = models.DecimalField(
+        _("points per accepted idea"), max_digits=5, decimal_places=2, default=Decimal("2")
+    )
+    per_capita = models.BooleanField(
+        _("score per 10 roster members"),
+        default=True,
+        help_text=_("Makes small and large units comparable."),
+    )
+    min_unit_size = models.PositiveSmallIntegerField(
+        _("minimum unit size for ranking"),
+        default=3,
+        help_text=_("Smaller units are listed but not ranked."),
+    )
+    visit_target_per_unit = models.PositiveIntegerField(
+        _("visit target per unit"), null=True, blank=True
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="campaigns"
+    )
+    is_current = models.BooleanField(_("current campaign"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_on"]
+        permissions = [
+            ("view_report", _("Can see the campaign report")),
+            ("import_organisation", _("Can import units, staff and clients")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="campaign_ends_after_start",
+                violation_error_message=_("The campaign must end on or after its start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_minutes__gte=1, min_minutes__lte=MAX_VISIT_MINUTES),
+                name="campaign_min_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(grace_days__lte=90),
+                name="campaign_grace_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_visit__gte=0, weight_idea__gte=0, weight_accepted__gte=0),
+                name="campaign_weights_not_negative",
+                violation_error_message=_("Scoring weights cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="campaign_one_current",
+                violation_error_message=_("Only one campaign can be the current one."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("leaderboard:campaign", args=[self.slug])
+
+    @property
+    def logging_closes_on(self) -> dt.date:
+        return self.ends_on + dt.timedelta(days=self.grace_days)
+
+    @property
+    def duration_days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+    def days_left(self, today: dt.date | None = None) -> int:
+        """Days of the campaign still ahead, today included."""
+        today = today or timezone.localdate()
+        return max(0, min(self.duration_days, (self.ends_on - today).days + 1))
+
+    def days_gone(self, today: dt.date | None = None) -> int:
+        today = today or timezone.localdate()
+        return min(self.duration_days, max(0, (today - self.starts_on).days))
+
+    def is_running(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts_on <= today <= self.ends_on
+
+
+class RosterEntry(models.Model):
+    """Who belonged to which unit when the campaign started: the headcount for fair scoring."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="roster"
+    )
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="rosters"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="roster_entries"
+    )
+    is_leadership = models.BooleanField(_("leadership team member"), default=False)
+
+    class Meta:
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("roster")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "staff"],
+                name="roster_one_entry_per_staff",
+                violation_error_message=_("This person is already on the campaign roster."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} – {self.unit}"
+
+
+class ClientKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    WELLBEING_COUNTY = "wellbeing_county", _("Wellbeing services county")
+    MINISTRY_AGENCY = "ministry_agency", _("Ministry or agency")
+    NGO = "ngo", _("NGO")
+    UNIVERSITY = "university", _("University or research institute")
+    COMPANY = "company", _("Company")
+    OTHER = "other", _("Other")
+
+
+class Client(models.Model):
+    Kind = ClientKind
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    business_id = models.CharField(
+        _("business ID"), max_length=9, blank=True, validators=[business_id_validator]
+    )
+    is_partner = models.BooleanField(_("partner"), default=False)
+    contact_role = models.CharField(
+        _("contact's role"),
+        max_length=200,
+        blank=True,
+        help_text=_("A role or title only; no names or other personal data of client contacts."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_id"],
+                condition=~Q(business_id=""),
+                name="client_unique_business_id",
+                violation_error_message=_("A client with this business ID already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ClientKind.values),
+                name="client_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

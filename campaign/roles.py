@@ -1,0 +1,93 @@
+"""The three roles of DESIGN §2 as Django groups, and the permissions each one holds.
+
+The data migration and `seed_demo` both call `sync_roles`, so the groups can be restored after a
+test database flush or a hand edit in the admin.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+STAFF = "Staff"
+UNIT_MANAGERS = "Unit managers"
+COORDINATORS = "Coordinators"
+
+ROLE_LABELS = {
+    STAFF: _("Staff member"),
+    UNIT_MANAGERS: _("Unit manager"),
+    COORDINATORS: _("Coordinator"),
+}
+
+_STAFF_PERMISSIONS = [
+    "campaign.view_campaign",
+    "campaign.view_client",
+    "campaign.add_client",
+    "campaign.view_theme",
+    "campaign.view_unit",
+    "visits.view_visit",
+    "visits.add_visit",
+    "visits.change_visit",
+    "ideas.view_idea",
+    "ideas.add_idea",
+]
+
+_UNIT_MANAGER_PERMISSIONS = [
+    *_STAFF_PERMISSIONS,
+    "visits.view_unit_visits",
+    "ideas.view_unit_ideas",
+    "ideas.export_idea",
+]
+
+_COORDINATOR_PERMISSIONS = [
+    *_UNIT_MANAGER_PERMISSIONS,
+    "campaign.add_campaign",
+    "campaign.change_campaign",
+    "campaign.view_report",
+    "campaign.import_organisation",
+    "campaign.change_client",
+    "campaign.add_theme",
+    "campaign.change_theme",
+    "campaign.add_unit",
+    "campaign.change_unit",
+    "campaign.view_staff",
+    "campaign.view_rosterentry",
+    "campaign.add_rosterentry",
+    "campaign.change_rosterentry",
+    "campaign.delete_rosterentry",
+    "visits.view_all_visits",
+    "ideas.view_all_ideas",
+    "ideas.change_idea",
+    "ideas.triage_idea",
+]
+
+ROLE_PERMISSIONS = {
+    STAFF: _STAFF_PERMISSIONS,
+    UNIT_MANAGERS: _UNIT_MANAGER_PERMISSIONS,
+    COORDINATORS: _COORDINATOR_PERMISSIONS,
+}
+
+
+def sync_roles(group_model, permission_model) -> None:
+    """Create the role groups and give each exactly its permissions.
+
+    Takes the models as arguments so that a migration can pass its historical ones. Permissions
+    that do not exist yet at that migration are skipped: a migration that adds a permission named
+    above runs this again.
+    """
+    for group_name, permission_names in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=group_name)
+        wanted = Q()
+        for name in permission_names:
+            app_label, codename = name.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(permission_model.objects.filter(wanted))
+
+
+def role_of(user) -> str | None:
+    """The highest role of a user, for display and navigation."""
+    if not user.is_authenticated:
+        return None
+    if user.has_perm("visits.view_all_visits"):
+        return COORDINATORS
+    if user.has_perm("visits.view_unit_visits"):
+        return UNIT_MANAGERS
+    return STAFF

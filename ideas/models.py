@@ -1,0 +1,137 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Theme, Unit
+from visits.models import Visit
+
+
+class IdeaStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_REVIEW = "in_review", _("In review")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    IMPLEMENTED = "implemented", _("Implemented")
+    DECLINED = "declined", _("Declined")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class IdeaQuerySet(models.QuerySet):
+    def in_campaign(self, campaign):
+        return self.filter(visit__campaign=campaign)
+
+    def not_duplicate(self):
+        return self.exclude(status=Idea.Status.DUPLICATE)
+
+    def accepted(self):
+        """Ideas the organisation has taken up: accepted, in progress or implemented."""
+        return self.filter(status__in=Idea.ACCEPTED_STATUSES)
+
+    def from_counted_visits(self):
+        return self.filter(visit__in=Visit.objects.counted())
+
+    def visible_to(self, user):
+        """Coordinators see all; managers their unit's collected or owned ideas; staff their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("ideas.view_all_ideas"):
+            return self
+        condition = Q(visit__in=Visit.objects.visible_to(user))
+        if user.has_perm("ideas.view_unit_ideas") and user.unit_id:
+            condition |= Q(owner_unit__in=Unit.objects.with_descendants(user.unit))
+        return self.filter(condition)
+
+
+class Idea(models.Model):
+    Status = IdeaStatus
+
+    ACCEPTED_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.IMPLEMENTED)
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="ideas"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("in the client's words"), blank=True)
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ideas",
+    )
+    owner_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("owner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_ideas",
+        help_text=_("The unit that must act on the idea; may differ from the collecting unit."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    official_response = models.TextField(_("official response"), blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    is_shareable = models.BooleanField(
+        _("shareable in the report"),
+        default=False,
+        help_text=_("Coordinators pick ideas to show in the campaign report."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="ideas_created",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = IdeaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("development idea")
+        verbose_name_plural = _("development ideas")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("view_unit_ideas", _("Can see ideas collected or owned by own unit")),
+            ("view_all_ideas", _("Can see every idea of the organisation")),
+            ("triage_idea", _("Can triage ideas")),
+            ("export_idea", _("Can export idea lists")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duplicate_of__isnull=True) | ~Q(duplicate_of=F("pk")),
+                name="idea_not_own_duplicate",
+                violation_error_message=_("An idea cannot be a duplicate of itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=IdeaStatus.DUPLICATE, duplicate_of__isnull=False)
+                | (~Q(status=IdeaStatus.DUPLICATE) & Q(duplicate_of__isnull=True)),
+                name="idea_duplicate_has_original",
+                violation_error_message=_(
+                    "A duplicate must name the original idea, and only a duplicate can."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=IdeaStatus.values),
+                name="idea_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("ideas:detail", args=[self.pk])

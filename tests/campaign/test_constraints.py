@@ -1,0 +1,138 @@
+"""Each invariant is held by the database itself, not only by forms."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from campaign.models import Client, RosterEntry, Unit
+from ideas.models import Idea
+from tests.factories import (
+    CampaignFactory,
+    ClientFactory,
+    IdeaFactory,
+    RosterEntryFactory,
+    StaffFactory,
+    UnitFactory,
+    VisitFactory,
+)
+from visits.models import Visit, VisitParticipant
+
+pytestmark = pytest.mark.django_db
+
+
+def rejected(make):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make()
+
+
+def test_campaign_must_end_on_or_after_start():
+    rejected(lambda: CampaignFactory(starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 4, 30)))
+    CampaignFactory(starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 5, 1))
+
+
+@pytest.mark.parametrize("minutes", [0, 721])
+def test_campaign_minimum_minutes_in_range(minutes):
+    rejected(lambda: CampaignFactory(min_minutes=minutes))
+
+
+def test_campaign_weights_cannot_be_negative():
+    rejected(lambda: CampaignFactory(weight_idea=Decimal("-1")))
+
+
+def test_campaign_grace_days_bounded():
+    rejected(lambda: CampaignFactory(grace_days=91))
+
+
+def test_only_one_campaign_is_current():
+    CampaignFactory(is_current=True)
+    CampaignFactory(is_current=False)
+    rejected(lambda: CampaignFactory(is_current=True))
+
+
+def test_unit_cannot_be_its_own_department():
+    unit = UnitFactory()
+    unit.parent_id = unit.pk
+    rejected(lambda: unit.save())
+    assert Unit.objects.get(pk=unit.pk).parent_id is None
+
+
+def test_one_roster_entry_per_person_per_campaign():
+    entry = RosterEntryFactory()
+    rejected(
+        lambda: RosterEntry.objects.create(
+            campaign=entry.campaign, staff=entry.staff, unit=UnitFactory()
+        )
+    )
+
+
+def test_business_id_unique_when_given_and_blank_allowed_twice():
+    ClientFactory(business_id="1234567-8")
+    rejected(lambda: ClientFactory(business_id="1234567-8"))
+    ClientFactory(business_id="")
+    ClientFactory(business_id="")
+    assert Client.objects.filter(business_id="").count() == 2
+
+
+def test_client_kind_must_be_known():
+    rejected(lambda: ClientFactory(kind="castle"))
+
+
+@pytest.mark.parametrize("minutes", [0, 721])
+def test_visit_minutes_in_range(minutes):
+    rejected(lambda: VisitFactory(minutes=minutes))
+
+
+@pytest.mark.parametrize("rating", [0, 6])
+def test_visit_rating_in_range(rating):
+    rejected(lambda: VisitFactory(benefit_rating=rating))
+
+
+def test_visit_rating_may_be_empty():
+    assert VisitFactory(benefit_rating=None).benefit_rating is None
+
+
+def test_visit_status_must_be_known():
+    rejected(lambda: VisitFactory(status="postponed"))
+
+
+def test_submission_token_used_once():
+    token = uuid.uuid4()
+    VisitFactory(submission_token=token)
+    rejected(lambda: VisitFactory(submission_token=token))
+    VisitFactory(submission_token=None)
+    VisitFactory(submission_token=None)
+    assert Visit.objects.filter(submission_token__isnull=True).count() == 2
+
+
+def test_person_appears_once_per_visit():
+    visit = VisitFactory()
+    person = visit.created_by
+    rejected(lambda: VisitParticipant.objects.create(visit=visit, staff=person, unit=person.unit))
+
+
+def test_idea_is_never_its_own_duplicate():
+    idea = IdeaFactory()
+    idea.status = Idea.Status.DUPLICATE
+    idea.duplicate_of_id = idea.pk
+    rejected(lambda: idea.save())
+
+
+def test_duplicate_names_original_and_only_duplicate_does():
+    original = IdeaFactory()
+    rejected(lambda: IdeaFactory(status=Idea.Status.DUPLICATE, duplicate_of=None))
+    rejected(lambda: IdeaFactory(status=Idea.Status.NEW, duplicate_of=original))
+    duplicate = IdeaFactory(status=Idea.Status.DUPLICATE, duplicate_of=original)
+    assert duplicate.duplicate_of == original
+
+
+def test_idea_status_must_be_known():
+    rejected(lambda: IdeaFactory(status="maybe"))
+
+
+def test_staff_unit_cannot_be_deleted_while_in_use():
+    person = StaffFactory()
+    with pytest.raises(Exception, match="protected"), transaction.atomic():
+        person.unit.delete()

@@ -1,0 +1,62 @@
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+from tests.factories import ClientFactory, IdeaFactory, VisitFactory
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_ok_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_healthz_503_when_database_does_not_answer(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_dashboard_shows_campaign_figures_and_my_visits(client, campaign, staff_member):
+    shared_client = ClientFactory(name="Tampereen kaupunki")
+    mine = VisitFactory(campaign=campaign, client=shared_client, created_by=staff_member)
+    IdeaFactory(visit=mine)
+    VisitFactory(campaign=campaign, client=shared_client)
+    VisitFactory(campaign=campaign, client=ClientFactory(name="Oulun kaupunki"))
+    VisitFactory(campaign=campaign, status=Visit.Status.PLANNED)
+    client.force_login(staff_member)
+
+    response = client.get(reverse("dashboard"))
+
+    progress = response.context["progress"]
+    assert progress.counted_visits == 3
+    assert progress.ideas == 1
+    assert progress.clients_reached == 2
+    assert list(response.context["my_visits"]) == [mine]
+    assert campaign.name in response.text
+    assert "Tampereen kaupunki" in response.text
+
+
+def test_dashboard_without_campaign(client, staff_member):
+    client.force_login(staff_member)
+    response = client.get(reverse("dashboard"))
+    assert response.context["campaign"] is None
+
+
+def test_dashboard_in_finnish_by_default(client, campaign, staff_member):
+    client.force_login(staff_member)
+    response = client.get(reverse("dashboard"))
+    assert response.headers["Content-Language"] == "fi"
+    assert '<html lang="fi">' in response.text
+
+
+def test_dashboard_in_english_when_the_browser_asks(client, campaign, staff_member):
+    client.force_login(staff_member)
+    response = client.get(reverse("dashboard"), headers={"accept-language": "en"})
+    assert response.headers["Content-Language"] == "en"

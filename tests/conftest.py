@@ -1,0 +1,38 @@
+import pytest
+
+from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS
+from tests.factories import CampaignFactory, StaffFactory, UnitFactory
+
+
+@pytest.fixture
+def campaign(db):
+    return CampaignFactory(is_current=True)
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(name="Tilastot", code="TIL")
+
+
+@pytest.fixture
+def staff_member(unit):
+    return StaffFactory(username="staff-member", unit=unit, role=STAFF)
+
+
+@pytest.fixture
+def unit_manager(unit):
+    return StaffFactory(username="unit-manager", unit=unit, role=UNIT_MANAGERS)
+
+
+@pytest.fixture
+def coordinator(db):
+    return StaffFactory(username="coordinator", role=COORDINATORS)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # Production serves hashed files from a collectstatic manifest; tests read the sources.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

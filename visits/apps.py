@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VisitsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "visits"
+    verbose_name = _("Visits")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from visits.models import Visit, VisitParticipant
+
+        auditlog.register(Visit, exclude_fields=["updated_at"])
+        auditlog.register(VisitParticipant)

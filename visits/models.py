@@ -1,0 +1,204 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import MAX_VISIT_MINUTES, Campaign, Client, Unit
+from visits.rules import VisitStatus, visit_verdict
+
+
+class VisitQuerySet(models.QuerySet):
+    def counted(self):
+        """Visits that count for their campaign: the SQL twin of `visits.rules.visit_verdict`."""
+        return self.filter(
+            Q(is_remote=False) | Q(campaign__remote_counts=True),
+            status=Visit.Status.DONE,
+            visited_on__gte=F("campaign__starts_on"),
+            visited_on__lte=F("campaign__ends_on"),
+            minutes__gte=F("campaign__min_minutes"),
+            listened_most=True,
+            not_without_campaign=True,
+        )
+
+    def not_counted(self):
+        return self.exclude(pk__in=self.counted().values("pk"))
+
+    def in_campaign(self, campaign):
+        return self.filter(campaign=campaign)
+
+    def for_unit(self, unit):
+        """Visits with a participant credited to the unit (or, for a department, any unit in it)."""
+        units = Unit.objects.with_descendants(unit)
+        return self.filter(
+            Exists(VisitParticipant.objects.filter(visit=OuterRef("pk"), unit__in=units))
+        )
+
+    def with_participant(self, user):
+        return self.filter(
+            Exists(VisitParticipant.objects.filter(visit=OuterRef("pk"), staff=user))
+        )
+
+    def visible_to(self, user):
+        """Row-level access: own visits, the unit's for managers, every visit for coordinators."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("visits.view_all_visits"):
+            return self
+        condition = Q(created_by=user) | Q(
+            Exists(VisitParticipant.objects.filter(visit=OuterRef("pk"), staff=user))
+        )
+        if user.has_perm("visits.view_unit_visits") and user.unit_id:
+            units = Unit.objects.with_descendants(user.unit)
+            condition |= Q(
+                Exists(VisitParticipant.objects.filter(visit=OuterRef("pk"), unit__in=units))
+            )
+        return self.filter(condition)
+
+
+class Visit(models.Model):
+    Status = VisitStatus
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="visits"
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="visits"
+    )
+    visited_on = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(
+        _("minutes"), validators=[MinValueValidator(1), MaxValueValidator(MAX_VISIT_MINUTES)]
+    )
+    is_remote = models.BooleanField(_("remote"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DONE
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="VisitParticipant",
+        verbose_name=_("participants"),
+        related_name="visits",
+    )
+    listened_most = models.BooleanField(
+        _("most of the time was spent listening to the client"), default=False
+    )
+    not_without_campaign = models.BooleanField(
+        _("the meeting would not have happened without the campaign"), default=False
+    )
+    notes = models.TextField(_("what we learned"), blank=True)
+    benefit_rating = models.PositiveSmallIntegerField(
+        _("benefit for the visitor"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 = no benefit, 5 = very useful"),
+    )
+    submission_token = models.UUIDField(
+        _("submission token"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("One-time token of the form that created the visit; stops double submits."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="visits_created",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_on", "-pk"]
+        permissions = [
+            ("view_unit_visits", _("Can see every visit of own unit")),
+            ("view_all_visits", _("Can see every visit of the organisation")),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "visited_on"], name="visit_campaign_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=MAX_VISIT_MINUTES),
+                name="visit_minutes_range",
+                violation_error_message=_("Minutes must be between 1 and 720."),
+            ),
+            models.CheckConstraint(
+                condition=Q(benefit_rating__isnull=True)
+                | Q(benefit_rating__gte=1, benefit_rating__lte=5),
+                name="visit_benefit_rating_range",
+                violation_error_message=_("The rating must be from 1 to 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=VisitStatus.values),
+                name="visit_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_token"],
+                name="visit_unique_submission_token",
+                violation_error_message=_("This form has already been saved."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.client} {self.visited_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("visits:detail", args=[self.pk])
+
+    @property
+    def verdict(self):
+        return visit_verdict(
+            campaign=self.campaign,
+            status=self.status,
+            visited_on=self.visited_on,
+            minutes=self.minutes,
+            is_remote=self.is_remote,
+            listened_most=self.listened_most,
+            not_without_campaign=self.not_without_campaign,
+        )
+
+    @property
+    def counts(self) -> bool:
+        return self.verdict.counts
+
+
+class VisitParticipant(models.Model):
+    """A person on a visit and the unit the visit is credited to for them."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="participations"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("credited unit"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "staff"],
+                name="participant_once_per_visit",
+                violation_error_message=_("A person can take part in a visit only once."),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "visit"], name="participant_unit_visit_idx")]
+
+    def __str__(self):
+        return f"{self.staff} ({self.unit})"

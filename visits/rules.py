@@ -1,0 +1,55 @@
+"""The one rule for whether a visit counts for its campaign (DESIGN §3).
+
+`visit_verdict` is the authority; `VisitQuerySet.counted()` states the same rule in SQL and the
+tests check the two agree on one table of cases.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    counts: bool
+    reasons: tuple[str, ...]
+
+
+def visit_verdict(
+    *,
+    campaign,
+    status: str,
+    visited_on: dt.date,
+    minutes: int,
+    is_remote: bool,
+    listened_most: bool,
+    not_without_campaign: bool,
+) -> Verdict:
+    """Whether a visit counts for `campaign`, and if not, every reason why not."""
+    reasons = []
+    if status == VisitStatus.PLANNED:
+        reasons.append(_("The visit is still planned, not done."))
+    elif status == VisitStatus.CANCELLED:
+        reasons.append(_("The visit was cancelled."))
+    if not campaign.starts_on <= visited_on <= campaign.ends_on:
+        reasons.append(_("The visit is dated outside the campaign."))
+    if minutes < campaign.min_minutes:
+        reasons.append(
+            _("The visit was shorter than the campaign minimum of %(minutes)s minutes.")
+            % {"minutes": campaign.min_minutes}
+        )
+    if is_remote and not campaign.remote_counts:
+        reasons.append(_("Remote visits do not count in this campaign."))
+    if not listened_most:
+        reasons.append(_("Most of the time was not spent listening to the client."))
+    if not not_without_campaign:
+        reasons.append(_("The meeting would have happened without the campaign."))
+    return Verdict(counts=not reasons, reasons=tuple(reasons))
