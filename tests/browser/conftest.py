@@ -102,6 +102,6 @@ def phone_page(browser, live_server):
 
 def log_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Käyttäjätunnus").fill(username)
-    page.get_by_label("Salasana").fill(password)
-    page.get_by_role("button", name="Kirjaudu sisään").click()
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("main button[type=submit]").click()

@@ -17,7 +17,7 @@ def test_staff_member_logs_in_and_sees_the_dashboard(demo, phone_page):
     counted = page.locator("[data-figure=counted-visits]")
     expect(counted).to_have_text(re.compile(r"^\d+$"))
     assert int(counted.inner_text()) > 100
-    expect(page.get_by_role("heading", name="Omat käyntini")).to_be_visible()
+    expect(page.locator("#my-visits-heading")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
