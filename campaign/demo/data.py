@@ -19,7 +19,7 @@ UNITS = [
     ("TT-TP", "Tutkimuspalvelut", "TT", 14),
     ("TT-TJ", "Tietojärjestelmät", "TT", 12),
     ("TT-VI", "Viestintä", "TT", 9),
-    ("TT-JT", "Johdon tuki", "TT", 2),
+    ("TT-JT", "Johdon tuki", "TT", 1),
 ]
 
 FIRST_NAMES = [
