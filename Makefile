@@ -31,7 +31,7 @@ compilemessages: install
 # Serves the demo on 127.0.0.1:$(PORT). Uses DATABASE_URL when set, else var/kylaan.sqlite3.
 run: export DEBUG ?= true
 run: install compilemessages
-	mkdir -p var
+	mkdir -p var/static
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo "Kylään on http://127.0.0.1:$(PORT)/ — log in as demo-staff, demo-manager, demo-coordinator or demo-admin with password $(DEMO_PASSWORD)"
@@ -41,6 +41,7 @@ run: install compilemessages
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export SECRET_KEY ?= test-only-secret-key
 test: install-dev compilemessages
+	mkdir -p var/static
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: export DATABASE_URL ?= $(TEST_DATABASE_URL)
