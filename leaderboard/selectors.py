@@ -15,15 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from campaign.models import Campaign, RosterEntry, Unit
 from ideas.models import Idea
 from leaderboard import scoring
 from leaderboard.models import LeaderboardGeneration, StandingsSnapshot
-from visits.models import Visit, VisitParticipant
+from visits.models import Visit
 
 UNITS = "units"
 DEPARTMENTS = "departments"
@@ -115,71 +116,111 @@ class Leaderboard:
 # --- computing from the source tables (the slow part, cached) ---------------------------------
 
 
-def _counted_visits(campaign: Campaign, as_of: dt.date | None):
-    visits = Visit.objects.in_campaign(campaign).counted()
-    return visits.filter(visited_on__lte=as_of) if as_of else visits
+def _counted_visits(campaign: Campaign):
+    return Visit.objects.in_campaign(campaign).counted()
 
 
-def _ideas(campaign: Campaign, as_of: dt.date | None):
-    ideas = Idea.objects.filter(visit__in=_counted_visits(campaign, as_of)).not_duplicate()
-    return ideas.filter(created_at__date__lte=as_of) if as_of else ideas
-
-
-def _group(prefix: str, level: str):
-    """The unit a row is credited to, or that unit's department."""
-    if level == DEPARTMENTS:
-        return Coalesce(f"{prefix}unit__parent_id", f"{prefix}unit_id")
-    return F(f"{prefix}unit_id")
+# One pass over the counted visits' participants gives every unit's figures both today and on an
+# earlier day. Distinct pairs are formed first and then counted, which PostgreSQL does with hash
+# aggregates: several times faster than COUNT(DISTINCT …) at a million visits.
+ACTIVITY_SQL = """
+WITH counted AS ({counted}),
+participation AS MATERIALIZED (
+    SELECT {group} AS grp, p.visit_id, p.staff_id, counted.visited_on
+    FROM visits_visitparticipant p
+    JOIN counted ON counted.id = p.visit_id
+    {unit_join}
+),
+visit_pairs AS MATERIALIZED (
+    SELECT DISTINCT grp, visit_id, visited_on FROM participation
+),
+leader AS (
+    SELECT staff_id FROM campaign_rosterentry WHERE campaign_id = %s AND is_leadership
+),
+visit_figures AS (
+    SELECT grp, count(*) AS visits, count(*) FILTER (WHERE visited_on <= %s) AS visits_before
+    FROM visit_pairs
+    GROUP BY grp
+),
+visitor_figures AS (
+    SELECT grp, count(*) AS visitors,
+           count(*) FILTER (WHERE first_on <= %s) AS visitors_before,
+           count(leader.staff_id) AS leaders,
+           count(leader.staff_id) FILTER (WHERE first_on <= %s) AS leaders_before
+    FROM (SELECT grp, staff_id, min(visited_on) AS first_on
+          FROM participation GROUP BY grp, staff_id) visitors
+    LEFT JOIN leader USING (staff_id)
+    GROUP BY grp
+),
+idea_figures AS (
+    SELECT grp, count(*) AS ideas, count(*) FILTER (WHERE accepted) AS accepted,
+           count(*) FILTER (WHERE counts_from <= %s) AS ideas_before,
+           count(*) FILTER (WHERE accepted AND counts_from <= %s) AS accepted_before
+    FROM (
+        SELECT DISTINCT pairs.grp, idea.id, idea.status = ANY(%s) AS accepted,
+               greatest((idea.created_at AT TIME ZONE %s)::date, pairs.visited_on) AS counts_from
+        FROM ideas_idea idea
+        JOIN visit_pairs pairs ON pairs.visit_id = idea.visit_id
+        WHERE idea.status <> %s
+    ) unit_ideas
+    GROUP BY grp
+)
+SELECT grp,
+       coalesce(v.visits, 0), coalesce(p.visitors, 0), coalesce(p.leaders, 0),
+       coalesce(i.ideas, 0), coalesce(i.accepted, 0),
+       coalesce(v.visits_before, 0), coalesce(p.visitors_before, 0),
+       coalesce(p.leaders_before, 0), coalesce(i.ideas_before, 0),
+       coalesce(i.accepted_before, 0)
+FROM visit_figures v
+FULL JOIN visitor_figures p USING (grp)
+FULL JOIN idea_figures i USING (grp)
+"""
 
 
 def _compute_activity(campaign: Campaign, as_of: dt.date | None, level: str) -> dict:
-    """Counted visits, visitors, leaders, ideas and accepted ideas per unit (or department), and
-    the organisation's totals, in four aggregate queries."""
-    counted = _counted_visits(campaign, as_of)
-    leader_on_roster = RosterEntry.objects.filter(
-        campaign=campaign, staff=OuterRef("staff"), is_leadership=True
+    """Counted visits, visitors, leaders, ideas and accepted ideas per unit (or department), now
+    and on the day `as_of` (visits dated and ideas recorded by then), in one query."""
+    counted_sql, counted_params = (
+        _counted_visits(campaign).order_by().values("id", "visited_on").query.sql_with_params()
     )
-    groups: dict[str, list[int]] = {}
-    participation_rows = (
-        VisitParticipant.objects.filter(visit__in=counted)
-        .values(group=_group("", level))
-        .annotate(
-            visits=Count("visit", distinct=True),
-            visitors=Count("staff", distinct=True),
-            leaders=Count("staff", distinct=True, filter=Q(Exists(leader_on_roster))),
-        )
-    )
-    for row in participation_rows:
-        groups[str(row["group"])] = [row["visits"], row["visitors"], row["leaders"], 0, 0]
-    idea_rows = (
-        _ideas(campaign, as_of)
-        .values(group=_group("visit__participations__", level))
-        .annotate(
-            ideas=Count("pk", distinct=True),
-            accepted=Count("pk", distinct=True, filter=Q(status__in=Idea.ACCEPTED_STATUSES)),
-        )
-    )
-    for row in idea_rows:
-        figures = groups.setdefault(str(row["group"]), [0, 0, 0, 0, 0])
-        figures[3:5] = [row["ideas"], row["accepted"]]
+    if level == DEPARTMENTS:
+        group, unit_join = "coalesce(u.parent_id, u.id)", "JOIN campaign_unit u ON u.id = p.unit_id"
+    else:
+        group, unit_join = "p.unit_id", ""
+    before = as_of or dt.date.max
+    sql = ACTIVITY_SQL.format(counted=counted_sql, group=group, unit_join=unit_join)
+    params = [
+        *counted_params,
+        campaign.pk,
+        before,
+        before,
+        before,
+        before,
+        before,
+        [str(status) for status in Idea.ACCEPTED_STATUSES],
+        timezone.get_current_timezone_name(),
+        str(Idea.Status.DUPLICATE),
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Enough memory for the distinct pairs of a million visits to be hashed, not sorted on disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     return {
-        "groups": groups,
-        "visits": counted.count(),
-        "ideas": _ideas(campaign, as_of).count(),
+        "now": {str(row[0]): list(row[1:6]) for row in rows},
+        "before": {str(row[0]): list(row[6:11]) for row in rows if any(row[6:11])},
     }
 
 
 def _compute_daily(campaign: Campaign) -> dict:
-    visits = (
-        Visit.objects.in_campaign(campaign)
-        .counted()
-        .values("visited_on")
-        .annotate(n=Count("pk"))
-        .values_list("visited_on", "n")
-    )
+    """Counted visits per day, and ideas per day they started to count: recorded, and their
+    visit done (an idea noted on a planned visit counts from the visit's day)."""
+    counted = _counted_visits(campaign).order_by()
+    visits = counted.values("visited_on").annotate(n=Count("pk")).values_list("visited_on", "n")
     ideas = (
-        _ideas(campaign, None)
-        .annotate(day=TruncDate("created_at"))
+        Idea.objects.filter(visit__in=counted)
+        .not_duplicate()
+        .annotate(day=Greatest(TruncDate("created_at"), F("visit__visited_on")))
         .values("day")
         .annotate(n=Count("pk"))
         .values_list("day", "n")
@@ -263,16 +304,33 @@ def _cached(campaign: Campaign, parts: dict[str, Callable[[], dict]], fingerprin
     return {name: found[keys[name]] for name in parts}
 
 
-def _activity_part(campaign: Campaign, level: str, as_of: dt.date | None):
-    name = f"{level}@{as_of.isoformat() if as_of else 'now'}"
-    return name, lambda: _compute_activity(campaign, as_of, level)
+def _parts(campaign: Campaign, level: str, as_of: dt.date | None) -> dict:
+    return {
+        f"{level}@{as_of.isoformat() if as_of else 'now'}": lambda: _compute_activity(
+            campaign, as_of, level
+        ),
+        "daily": lambda: _compute_daily(campaign),
+    }
+
+
+def _read(campaign: Campaign, level: str, as_of: dt.date | None, roster: list):
+    """(activity, daily) for the campaign, from the snapshots or computed."""
+    parts = _parts(campaign, level, as_of)
+    data = _cached(campaign, parts, _fingerprint(campaign, roster))
+    activity_name, _daily = parts
+    return data[activity_name], data["daily"]
 
 
 # --- assembling the standings (cheap, every request) ------------------------------------------
 
 
 def _standings(
-    campaign: Campaign, level: str, roster: list, activity: dict, units: dict[int, Unit]
+    campaign: Campaign,
+    level: str,
+    roster: list,
+    groups: dict[str, list[int]],
+    totals: "CampaignTotals",
+    units: dict[int, Unit],
 ) -> list[UnitStanding]:
     headcounts: dict[int, list[int]] = {}
     for unit_id, department_id, headcount, leaders in roster:
@@ -280,13 +338,10 @@ def _standings(
         figures = headcounts.setdefault(group, [0, 0])
         figures[0] += headcount
         figures[1] += leaders
-    campaign_yield = scoring.ratio(activity["ideas"], activity["visits"]) or 0.0
     standings = []
-    for group in sorted(set(headcounts) | {int(key) for key in activity["groups"]}):
+    for group in sorted(set(headcounts) | {int(key) for key in groups}):
         headcount, leaders_on_roster = headcounts.get(group, (0, 0))
-        visits, visitors, leaders, ideas, accepted = activity["groups"].get(
-            str(group), (0, 0, 0, 0, 0)
-        )
+        visits, visitors, leaders, ideas, accepted = groups.get(str(group), (0, 0, 0, 0, 0))
         standings.append(
             UnitStanding(
                 unit=units[group],
@@ -299,7 +354,7 @@ def _standings(
                 leaders_on_roster=leaders_on_roster,
                 idea_yield=scoring.idea_yield(ideas=ideas, visits=visits),
                 adjusted_yield=scoring.adjusted_yield(
-                    ideas=ideas, visits=visits, campaign_yield=campaign_yield
+                    ideas=ideas, visits=visits, campaign_yield=totals.idea_yield
                 ),
                 score=scoring.score(
                     visits=visits,
@@ -321,18 +376,19 @@ def _standings(
     return sorted(standings, key=lambda s: (s.rank is None, s.rank or 0, s.unit.name))
 
 
-def _units(roster: list, activities: list[dict]) -> dict[int, Unit]:
+def _units(roster: list, activity: dict) -> dict[int, Unit]:
     ids = {row[0] for row in roster} | {row[1] for row in roster if row[1]}
-    for activity in activities:
-        ids |= {int(key) for key in activity["groups"]}
+    ids |= {int(key) for key in activity["now"]}
     return {unit.pk: unit for unit in Unit.objects.filter(pk__in=ids).select_related("parent")}
 
 
-def _totals(activity: dict) -> CampaignTotals:
+def _totals(daily: dict, as_of: dt.date | None = None) -> CampaignTotals:
+    """Organisation totals from the daily counts: a joint visit counts once here."""
+    last = (as_of or dt.date.max).isoformat()
+    visits = sum(n for day, n in daily["visits"].items() if day <= last)
+    ideas = sum(n for day, n in daily["ideas"].items() if day <= last)
     return CampaignTotals(
-        visits=activity["visits"],
-        ideas=activity["ideas"],
-        idea_yield=scoring.ratio(activity["ideas"], activity["visits"]) or 0.0,
+        visits=visits, ideas=ideas, idea_yield=scoring.ratio(ideas, visits) or 0.0
     )
 
 
@@ -343,27 +399,28 @@ def unit_standings(
 
     `as_of` limits the figures to visits dated and ideas recorded on or before that day;
     `level=DEPARTMENTS` rolls units up into their departments (a joint visit of two units of one
-    department counts once for it). Four queries, whatever the data size."""
+    department counts once for it). Three queries when the figures are stored, whatever the data
+    size."""
     roster = _roster_rows(campaign)
-    name, compute = _activity_part(campaign, level, as_of)
-    activity = _cached(campaign, {name: compute}, _fingerprint(campaign, roster))[name]
-    return _standings(campaign, level, roster, activity, _units(roster, [activity]))
+    activity, daily = _read(campaign, level, as_of, roster)
+    groups = activity["before"] if as_of else activity["now"]
+    return _standings(
+        campaign, level, roster, groups, _totals(daily, as_of), _units(roster, activity)
+    )
 
 
 def campaign_totals(*, campaign: Campaign, as_of: dt.date | None = None) -> CampaignTotals:
     """Organisation totals: a joint visit counts once here, however many units it credits."""
-    roster = _roster_rows(campaign)
-    name, compute = _activity_part(campaign, UNITS, as_of)
-    return _totals(_cached(campaign, {name: compute}, _fingerprint(campaign, roster))[name])
+    _activity, daily = _read(campaign, UNITS, as_of, _roster_rows(campaign))
+    return _totals(daily, as_of)
 
 
 def _days(campaign: Campaign, daily: dict, today: dt.date) -> list[DayProgress]:
-    """Cumulative counted visits and ideas for each campaign day up to today. Ideas recorded in
-    the grace days after the end are added to the last day."""
+    """Cumulative counted visits and ideas for each campaign day up to today. Ideas that started
+    to count in the grace days after the end are added to the last day."""
     last = min(today, campaign.ends_on)
     days, visits, ideas = [], 0, 0
     ideas_by_day = {dt.date.fromisoformat(day): n for day, n in daily["ideas"].items()}
-    ideas += sum(n for day, n in ideas_by_day.items() if day < campaign.starts_on)
     day = campaign.starts_on
     while day <= last:
         visits += daily["visits"].get(day.isoformat(), 0)
@@ -379,33 +436,29 @@ def leaderboard_page(
     *, campaign: Campaign, level: str = UNITS, today: dt.date | None = None
 ) -> Leaderboard:
     """The standings with each row's rank a week earlier, the totals and the daily progress, in
-    three queries when the snapshot is fresh."""
+    three queries when the figures are stored."""
     today = today or timezone.localdate()
     compared_with = today - dt.timedelta(days=RANK_CHANGE_DAYS)
     if compared_with < campaign.starts_on:
         compared_with = None
     roster = _roster_rows(campaign)
-    now_name, now_compute = _activity_part(campaign, level, None)
-    parts = {now_name: now_compute, "daily": lambda: _compute_daily(campaign)}
+    activity, daily = _read(campaign, level, compared_with, roster)
+    units = _units(roster, activity)
+    totals = _totals(daily)
+    standings = _standings(campaign, level, roster, activity["now"], totals, units)
     if compared_with:
-        before_name, before_compute = _activity_part(campaign, level, compared_with)
-        parts[before_name] = before_compute
-    data = _cached(campaign, parts, _fingerprint(campaign, roster))
-    activities = [data[now_name]] + ([data[before_name]] if compared_with else [])
-    units = _units(roster, activities)
-    standings = _standings(campaign, level, roster, data[now_name], units)
-    if compared_with:
-        before = {
-            s.unit.pk: s.rank for s in _standings(campaign, level, roster, data[before_name], units)
-        }
+        earlier = _standings(
+            campaign, level, roster, activity["before"], _totals(daily, compared_with), units
+        )
+        before = {s.unit.pk: s.rank for s in earlier}
         standings = [replace(s, previous_rank=before.get(s.unit.pk)) for s in standings]
     return Leaderboard(
         campaign=campaign,
         level=level,
         standings=standings,
-        totals=_totals(data[now_name]),
+        totals=totals,
         compared_with=compared_with,
-        days=_days(campaign, data["daily"], today),
+        days=_days(campaign, daily, today),
         ranked_units=sum(headcount >= campaign.min_unit_size for *_ids, headcount, _l in roster),
     )
 
