@@ -105,6 +105,12 @@ class Leaderboard:
     compared_with: dt.date | None
     days: list[DayProgress]
     ranked_units: int
+    units: dict[int, Unit]
+
+    def department_of(self, unit_id: int | None) -> int | None:
+        """The department of a unit on the roster, without another query."""
+        unit = self.units.get(unit_id)
+        return unit.department.pk if unit else None
 
     @property
     def visit_target(self) -> int | None:
@@ -460,6 +466,7 @@ def leaderboard_page(
         compared_with=compared_with,
         days=_days(campaign, daily, today),
         ranked_units=sum(headcount >= campaign.min_unit_size for *_ids, headcount, _l in roster),
+        units=units,
     )
 
 

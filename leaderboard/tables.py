@@ -34,9 +34,9 @@ def rank_change_text(change: int | None, previous_rank: int | None, rank: int | 
 class StandingsTable(tables.Table):
     rank = tables.Column(verbose_name=_("Rank"), order_by=("rank_order",))
     rank_change = tables.Column(verbose_name=_("Change in 7 days"), empty_values=())
-    unit = tables.Column(verbose_name=_("Unit"), order_by=("unit.name",))
+    unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__name",))
     department = tables.Column(
-        verbose_name=_("Department"), accessor="unit.parent", order_by=("unit.parent.name",)
+        verbose_name=_("Department"), accessor="unit__parent", order_by=("unit__parent__name",)
     )
     headcount = tables.Column(verbose_name=_("Staff on roster"))
     visits = tables.Column(verbose_name=_("Counted visits"))

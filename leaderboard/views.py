@@ -38,8 +38,8 @@ def _leaderboard(request, campaign):
     if department:
         standings = [s for s in standings if department in (s.unit.pk, s.unit.parent_id)]
     mine = {request.user.unit_id}
-    if level == DEPARTMENTS and request.user.unit_id:
-        mine = {request.user.unit.department.pk}
+    if level == DEPARTMENTS:
+        mine = {board.department_of(request.user.unit_id)}
     if level == DEPARTMENTS:
         caption = _("Departments of %(campaign)s, units rolled up") % {"campaign": campaign}
     else:
