@@ -14,7 +14,7 @@ from leaderboard.selectors import DayProgress
 
 WIDTH = 640
 HEIGHT = 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
+LEFT, RIGHT, TOP, BOTTOM = 48, 32, 16, 36
 
 
 @dataclass(frozen=True)
