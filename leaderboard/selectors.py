@@ -346,6 +346,8 @@ def _standings(
         figures[1] += leaders
     standings = []
     for group in sorted(set(headcounts) | {int(key) for key in groups}):
+        if group not in units:
+            continue  # a unit renumbered or removed since the figures were stored
         headcount, leaders_on_roster = headcounts.get(group, (0, 0))
         visits, visitors, leaders, ideas, accepted = groups.get(str(group), (0, 0, 0, 0, 0))
         standings.append(

@@ -53,6 +53,7 @@ class StandingsTable(tables.Table):
     class Meta:
         template_name = "leaderboard/_standings_table.html"
         orderable = True
+        order_by = ("rank",)
         attrs = {"class": "table leaderboard-table"}
 
     def __init__(self, *args, mine=(), caption="", department_level=False, **kwargs):

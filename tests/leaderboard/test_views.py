@@ -1,10 +1,12 @@
 import csv
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from campaign.models import Campaign
 from leaderboard.services import leaderboard_invalidate
@@ -221,3 +223,14 @@ def test_query_count_does_not_grow_with_the_data(client, organisation, url):
     assert small == large
     if url.startswith("/leaderboard/"):
         assert large[1] <= 11
+
+
+def test_a_campaign_that_has_not_started_yet(client, staff_member):
+    campaign = CampaignFactory(starts_on=timezone.localdate() + dt.timedelta(days=10))
+    RosterEntryFactory(campaign=campaign, staff=staff_member)
+    client.force_login(staff_member)
+    response = client.get(campaign.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["board"].days == []
+    assert response.context["board"].compared_with is None
+    assert rows(response) == [staff_member.unit.code]
