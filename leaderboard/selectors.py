@@ -131,13 +131,13 @@ def _counted_visits(campaign: Campaign):
 # aggregates: several times faster than COUNT(DISTINCT …) at a million visits.
 ACTIVITY_SQL = """
 WITH counted AS ({counted}),
-participation AS MATERIALIZED (
+participation AS {materialized} (
     SELECT {group} AS grp, p.visit_id, p.staff_id, counted.visited_on
     FROM visits_visitparticipant p
     JOIN counted ON counted.id = p.visit_id
     {unit_join}
 ),
-visit_pairs AS MATERIALIZED (
+visit_pairs AS {materialized} (
     SELECT DISTINCT grp, visit_id, visited_on FROM participation
 ),
 leader AS (
@@ -160,11 +160,11 @@ visitor_figures AS (
 ),
 idea_figures AS (
     SELECT grp, count(*) AS ideas, count(*) FILTER (WHERE accepted) AS accepted,
-           count(*) FILTER (WHERE counts_from <= %s) AS ideas_before,
-           count(*) FILTER (WHERE accepted AND counts_from <= %s) AS accepted_before
+           count(*) FILTER (WHERE counted_before) AS ideas_before,
+           count(*) FILTER (WHERE accepted AND counted_before) AS accepted_before
     FROM (
-        SELECT DISTINCT pairs.grp, idea.id, idea.status = ANY(%s) AS accepted,
-               greatest((idea.created_at AT TIME ZONE %s)::date, pairs.visited_on) AS counts_from
+        SELECT DISTINCT pairs.grp, idea.id, idea.status IN ({accepted}) AS accepted,
+               (idea.created_at < %s AND pairs.visited_on <= %s) AS counted_before
         FROM ideas_idea idea
         JOIN visit_pairs pairs ON pairs.visit_id = idea.visit_id
         WHERE idea.status <> %s
@@ -193,23 +193,37 @@ def _compute_activity(campaign: Campaign, as_of: dt.date | None, level: str) -> 
         group, unit_join = "coalesce(u.parent_id, u.id)", "JOIN campaign_unit u ON u.id = p.unit_id"
     else:
         group, unit_join = "p.unit_id", ""
-    before = as_of or dt.date.max
-    sql = ACTIVITY_SQL.format(counted=counted_sql, group=group, unit_join=unit_join)
+    postgresql = connection.vendor == "postgresql"
+    sql = ACTIVITY_SQL.format(
+        counted=counted_sql,
+        group=group,
+        unit_join=unit_join,
+        # PostgreSQL would otherwise inline the CTEs and compute the participation three times.
+        materialized="MATERIALIZED" if postgresql else "",
+        accepted=", ".join(["%s"] * len(Idea.ACCEPTED_STATUSES)),
+    )
+    if as_of:
+        day_after = timezone.make_aware(dt.datetime.combine(as_of, dt.time.min))
+        day_after += dt.timedelta(days=1)
+    else:
+        as_of, day_after = dt.date.max, dt.datetime.max.replace(tzinfo=dt.UTC)
+    day = connection.ops.adapt_datefield_value(as_of)
+    recorded_before = connection.ops.adapt_datetimefield_value(day_after)
     params = [
         *counted_params,
         campaign.pk,
-        before,
-        before,
-        before,
-        before,
-        before,
-        [str(status) for status in Idea.ACCEPTED_STATUSES],
-        timezone.get_current_timezone_name(),
+        day,
+        day,
+        day,
+        *[str(status) for status in Idea.ACCEPTED_STATUSES],
+        recorded_before,
+        day,
         str(Idea.Status.DUPLICATE),
     ]
     with transaction.atomic(), connection.cursor() as cursor:
-        # Enough memory for the distinct pairs of a million visits to be hashed, not sorted on disk.
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+        if postgresql:
+            # Memory for the distinct pairs of a million visits to be hashed, not sorted on disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {
