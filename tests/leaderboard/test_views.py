@@ -234,3 +234,13 @@ def test_a_campaign_that_has_not_started_yet(client, staff_member):
     assert response.context["board"].days == []
     assert response.context["board"].compared_with is None
     assert rows(response) == [staff_member.unit.code]
+
+
+def test_unit_names_are_escaped(client, organisation):
+    unit = organisation.units["C"]
+    unit.name = "<b>C & co</b>"
+    unit.save()
+    client.force_login(organisation.people["c1"])
+    html = row_html(client.get("/leaderboard/"), "C")
+    assert "&lt;b&gt;C &amp; co&lt;/b&gt;" in html
+    assert "<b>" not in html
