@@ -33,6 +33,8 @@ RANK_CHANGE_DAYS = 7
 # A safety net for writes that bypass the services (the Django admin, a bulk import): a snapshot
 # is recomputed at the latest after this long.
 SNAPSHOT_MAX_AGE = dt.timedelta(hours=1)
+# First key of the PostgreSQL advisory lock taken while a campaign's figures are computed.
+LOCK_NAMESPACE = 5_301_001
 
 
 @dataclass(frozen=True)
@@ -286,41 +288,57 @@ def _current_generation(campaign: Campaign):
     )
 
 
-def _cached(campaign: Campaign, parts: dict[str, Callable[[], dict]], fingerprint: str) -> dict:
-    """The named parts, from the snapshot table when fresh (one query), else computed and stored
-    (a fixed number of queries more)."""
-    keys = {name: f"{name}:{fingerprint}" for name in parts}
-    found = dict(
+def _stored(campaign: Campaign, keys: list[str]) -> dict:
+    return dict(
         StandingsSnapshot.objects.filter(
             campaign=campaign,
-            key__in=keys.values(),
+            key__in=keys,
             generation=_current_generation(campaign),
             created_at__gte=timezone.now() - SNAPSHOT_MAX_AGE,
         ).values_list("key", "data")
     )
+
+
+def _cached(campaign: Campaign, parts: dict[str, Callable[[], dict]], fingerprint: str) -> dict:
+    """The named parts, from the snapshot table when fresh (one query), else computed and stored
+    (a fixed number of queries more)."""
+    keys = {name: f"{name}:{fingerprint}" for name in parts}
+    found = _stored(campaign, list(keys.values()))
     missing = [name for name in parts if keys[name] not in found]
-    if missing:
-        # Read the generation before the source tables: if a write commits meanwhile, these
-        # figures are stored under the old generation and never read.
-        generation = (
-            LeaderboardGeneration.objects.filter(campaign=campaign)
-            .values_list("generation", flat=True)
-            .first()
-            or 0
-        )
-        computed = {name: parts[name]() for name in missing}
-        StandingsSnapshot.objects.bulk_create(
-            [
-                StandingsSnapshot(
-                    campaign=campaign, key=keys[name], generation=generation, data=data
+    if not missing:
+        return {name: found[keys[name]] for name in parts}
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One process computes a campaign's figures at a time; the others wait for it and
+            # read what it stored, instead of all running the same heavy queries at once.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, campaign.pk]
                 )
-                for name, data in computed.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["campaign", "key"],
-            update_fields=["generation", "data", "created_at"],
-        )
-        found |= {keys[name]: data for name, data in computed.items()}
+            found |= _stored(campaign, [keys[name] for name in missing])
+            missing = [name for name in missing if keys[name] not in found]
+        if missing:
+            # Read the generation before the source tables: if a write commits meanwhile, these
+            # figures are stored under the old generation and never read.
+            generation = (
+                LeaderboardGeneration.objects.filter(campaign=campaign)
+                .values_list("generation", flat=True)
+                .first()
+                or 0
+            )
+            computed = {name: parts[name]() for name in missing}
+            StandingsSnapshot.objects.bulk_create(
+                [
+                    StandingsSnapshot(
+                        campaign=campaign, key=keys[name], generation=generation, data=data
+                    )
+                    for name, data in computed.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["campaign", "key"],
+                update_fields=["generation", "data", "created_at"],
+            )
+            found |= {keys[name]: data for name, data in computed.items()}
     return {name: found[keys[name]] for name in parts}
 
 
