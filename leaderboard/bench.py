@@ -273,8 +273,9 @@ def main() -> None:
         for s in standings
     }
     matches = shown == expected
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print()
-    print(f"Leaderboard page {url} ({len(standings)} units):")
+    print(f"Leaderboard page {url} ({len(standings)} units; machine load average {load}):")
     print(f"  cold (after invalidation): {cold:8.1f} ms, {cold_queries} queries")
     print(f"  warm median of {WARM_RUNS}:      {median:8.1f} ms, {warm_queries} queries")
     print(f"  warm p95:                  {p95:8.1f} ms")
