@@ -339,6 +339,10 @@ def _cached(campaign: Campaign, parts: dict[str, Callable[[], dict]], fingerprin
                 update_fields=["generation", "data", "created_at"],
             )
             found |= {keys[name]: data for name, data in computed.items()}
+            # Snapshots past their age are never read again (other days, older rules).
+            StandingsSnapshot.objects.filter(
+                campaign=campaign, created_at__lt=timezone.now() - SNAPSHOT_MAX_AGE
+            ).delete()
     return {name: found[keys[name]] for name in parts}
 
 
