@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Subquery
+from django.db.models import Count, F, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
@@ -256,12 +256,19 @@ def _compute_daily(campaign: Campaign) -> dict:
 # --- the snapshot cache -----------------------------------------------------------------------
 
 
-def _roster_rows(campaign: Campaign) -> list[tuple[int, int | None, int, int]]:
-    """(unit, department or None, headcount, leaders on the roster) per unit, read live."""
+def _roster_rows(campaign: Campaign) -> list[tuple]:
+    """(unit, department or None, headcount, leaders on the roster, and two checksums of who
+    they are) per unit, read live."""
+    leadership = Q(is_leadership=True)
     rows = (
         RosterEntry.objects.filter(campaign=campaign)
         .values_list("unit", "unit__parent")
-        .annotate(headcount=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True)))
+        .annotate(
+            headcount=Count("pk"),
+            leaders=Count("pk", filter=leadership),
+            members=Sum("staff_id"),
+            leader_members=Sum("staff_id", filter=leadership),
+        )
         .order_by("unit")
     )
     return [tuple(row) for row in rows]
@@ -269,8 +276,9 @@ def _roster_rows(campaign: Campaign) -> list[tuple[int, int | None, int, int]]:
 
 def _fingerprint(campaign: Campaign, roster: list) -> str:
     """What the stored counts depend on besides the visits and ideas themselves: the campaign's
-    counting rules and the roster. A change to either makes a new key, so old counts are never
-    read, whether or not the code that changed them remembered to invalidate."""
+    counting rules and who is on the roster in which unit, and who of them leads. A change to
+    either makes a new key, so old counts are not read even if the code that made the change
+    forgot to invalidate (the roster is compared by per-unit checksums of staff ids)."""
     rules = [
         campaign.starts_on.isoformat(),
         campaign.ends_on.isoformat(),
@@ -278,7 +286,7 @@ def _fingerprint(campaign: Campaign, roster: list) -> str:
         campaign.remote_counts,
         roster,
     ]
-    return hashlib.sha256(json.dumps(rules).encode()).hexdigest()[:20]
+    return hashlib.sha256(json.dumps(rules, default=str).encode()).hexdigest()[:20]
 
 
 def _current_generation(campaign: Campaign):
@@ -375,7 +383,7 @@ def _standings(
     units: dict[int, Unit],
 ) -> list[UnitStanding]:
     headcounts: dict[int, list[int]] = {}
-    for unit_id, department_id, headcount, leaders in roster:
+    for unit_id, department_id, headcount, leaders, *_checksums in roster:
         group = (department_id or unit_id) if level == DEPARTMENTS else unit_id
         figures = headcounts.setdefault(group, [0, 0])
         figures[0] += headcount
@@ -503,7 +511,7 @@ def leaderboard_page(
         totals=totals,
         compared_with=compared_with,
         days=_days(campaign, daily, today),
-        ranked_units=sum(headcount >= campaign.min_unit_size for *_ids, headcount, _l in roster),
+        ranked_units=sum(row[2] >= campaign.min_unit_size for row in roster),
         units=units,
     )
 

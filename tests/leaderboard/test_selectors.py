@@ -200,3 +200,16 @@ def test_a_roster_change_is_never_read_from_old_figures(organisation):
     by_code = figures(unit_standings(campaign=campaign))
     assert by_code["A"][0] == 3
     assert by_code["B"][0] == 6
+
+
+def test_a_leadership_change_on_the_roster_is_never_read_from_old_figures(organisation):
+    campaign = organisation.campaign
+    assert figures(unit_standings(campaign=campaign))["A"][5] == 1
+    # a1 (who visited) hands the leadership over to a4 (who did not): same number of leaders.
+    RosterEntry.objects.filter(campaign=campaign, staff=organisation.people["a1"]).update(
+        is_leadership=False
+    )
+    RosterEntry.objects.filter(campaign=campaign, staff=organisation.people["a4"]).update(
+        is_leadership=True
+    )
+    assert figures(unit_standings(campaign=campaign))["A"][5] == 0
