@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from campaign.selectors import campaign_current, campaign_progress, visit_list_for_participant
+from leaderboard.selectors import unit_standing_for
 
 
 def dashboard(request):
@@ -16,6 +17,7 @@ def dashboard(request):
             "progress": campaign_progress(campaign=campaign),
             "my_visits": visit_list_for_participant(user=request.user, campaign=campaign),
         }
+        context["my_standing"] = unit_standing_for(user=request.user, campaign=campaign)
     return render(request, "campaign/dashboard.html", context)
 
 

@@ -19,6 +19,7 @@ from campaign.demo import data
 from campaign.models import Campaign, Client, RosterEntry, Staff, Theme, Unit
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS, sync_roles
 from ideas.models import Idea
+from leaderboard.services import leaderboard_rebuild
 from visits.models import Visit, VisitParticipant
 
 DEMO_USERS = {
@@ -76,6 +77,9 @@ def seed_demo(*, password: str | None = None, today: dt.date | None = None) -> S
     rng = random.Random(2026)
     _visits_and_ideas(previous, staff, clients, themes, units, 90, today, rng, result)
     _visits_and_ideas(current, staff, clients, themes, units, 220, today, rng, result)
+    # The visits above were bulk-created without the services, so recompute the leaderboard.
+    for campaign in (previous, current):
+        leaderboard_rebuild(campaign=campaign)
     return result
 
 
@@ -331,6 +335,12 @@ def _ideas(counted_visits, themes, units, rng, result):
             )
         )
     Idea.objects.bulk_create(ideas)
+    # Ideas are recorded on the day of their visit, so the progress chart has a history.
+    for idea in ideas:
+        idea.created_at = timezone.make_aware(
+            dt.datetime.combine(idea.visit.visited_on, dt.time(15))
+        )
+    Idea.objects.bulk_update(ideas, ["created_at"])
     # A duplicate names an earlier idea with the same title, so it must be saved after it.
     for n, idea in enumerate(ideas):
         if IDEA_STATUS_CYCLE[n % len(IDEA_STATUS_CYCLE)] == Idea.Status.DUPLICATE:
