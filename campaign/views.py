@@ -90,7 +90,7 @@ class CampaignListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
 
 @permission_required("campaign.add_campaign", raise_exception=True)
 def campaign_create_view(request):
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = campaign_create(
@@ -112,7 +112,10 @@ def campaign_create_view(request):
 @permission_required("campaign.change_campaign", raise_exception=True)
 def campaign_edit_view(request, slug):
     saved = get_object_or_404(Campaign, slug=slug)
-    form = CampaignForm(request.POST or None, instance=Campaign.objects.get(pk=saved.pk))
+    form = CampaignForm(
+        request.POST if request.method == "POST" else None,
+        instance=Campaign.objects.get(pk=saved.pk),
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         proposed = form.settings()
@@ -153,7 +156,7 @@ def campaign_clone_view(request, slug):
         if (source.ends_on.month, source.ends_on.day) != (2, 29)
         else source.ends_on,
     }
-    form = CampaignCloneForm(request.POST or None, initial=initial)
+    form = CampaignCloneForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = campaign_clone(source=source, **form.cleaned_data)
@@ -172,7 +175,7 @@ def campaign_clone_view(request, slug):
 @permission_required("campaign.change_campaign", raise_exception=True)
 def campaign_roster_view(request, slug):
     campaign = get_object_or_404(Campaign, slug=slug)
-    form = RosterForm(request.POST or None)
+    form = RosterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             change = roster_take(
