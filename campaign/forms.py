@@ -16,8 +16,14 @@ class DateInput(forms.DateInput):
 
 
 class CampaignForm(forms.ModelForm):
+    new_themes = forms.CharField(
+        label=_("New themes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One theme per line; they are added to the themes above and to this campaign."),
+    )
     make_current = forms.BooleanField(
-        label=_("current campaign"),
+        label=_("Current campaign"),
         required=False,
         help_text=_("The dashboard shows the current campaign. Only one campaign is current."),
     )
@@ -38,6 +44,16 @@ class CampaignForm(forms.ModelForm):
         self.fields["themes"].queryset = Theme.objects.filter(is_active=True)
         if self.instance.pk:
             self.fields["make_current"].initial = self.instance.is_current
+
+    def clean_new_themes(self) -> list[str]:
+        names = [line.strip() for line in self.cleaned_data["new_themes"].splitlines()]
+        names = [name for name in dict.fromkeys(names) if name]
+        too_long = [name for name in names if len(name) > Theme._meta.get_field("name").max_length]
+        if too_long:
+            raise forms.ValidationError(
+                _("A theme name can be at most 100 characters: %(name)s") % {"name": too_long[0]}
+            )
+        return names
 
     def settings(self) -> dict:
         """The cleaned settings, as the campaign services take them."""

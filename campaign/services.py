@@ -56,14 +56,29 @@ def _save(campaign: Campaign, *, make_current: bool) -> None:
     campaign.save()
 
 
+def _themes(themes: Iterable[Theme], new_theme_names: Iterable[str]) -> list[Theme]:
+    """The chosen themes plus the named ones, created (or reactivated) when needed."""
+    chosen = list(themes)
+    for name in new_theme_names:
+        theme, _created = Theme.objects.update_or_create(
+            name__iexact=name, defaults={"is_active": True}, create_defaults={"name": name}
+        )
+        chosen.append(theme)
+    return chosen
+
+
 @transaction.atomic
 def campaign_create(
-    *, themes: Iterable[Theme] = (), make_current: bool = False, **fields
+    *,
+    themes: Iterable[Theme] = (),
+    new_theme_names: Iterable[str] = (),
+    make_current: bool = False,
+    **fields,
 ) -> Campaign:
     _check_fields(fields)
     campaign = Campaign(**fields)
     _save(campaign, make_current=make_current)
-    campaign.themes.set(themes)
+    campaign.themes.set(_themes(themes, new_theme_names))
     return campaign
 
 
@@ -72,6 +87,7 @@ def campaign_update(
     *,
     campaign: Campaign,
     themes: Iterable[Theme] | None = None,
+    new_theme_names: Iterable[str] = (),
     make_current: bool | None = None,
     **fields,
 ) -> Campaign:
@@ -83,7 +99,9 @@ def campaign_update(
         campaign.is_current = False
     _save(campaign, make_current=bool(make_current))
     if themes is not None:
-        campaign.themes.set(themes)
+        campaign.themes.set(_themes(themes, new_theme_names))
+    elif new_theme_names:
+        campaign.themes.add(*_themes((), new_theme_names))
     leaderboard_invalidate(campaign_id=campaign.pk)
     return campaign
 
@@ -232,3 +250,7 @@ def _import_units(plan: ImportPlan) -> None:
     for unit in plan.to_update:
         unit.full_clean(validate_unique=False, validate_constraints=False)
     Unit.objects.bulk_update(plan.to_update, plan.update_fields)
+    if plan.to_update:
+        # Leaderboards show unit names and departments.
+        for campaign_id in Campaign.objects.values_list("pk", flat=True):
+            leaderboard_invalidate(campaign_id=campaign_id)

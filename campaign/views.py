@@ -95,6 +95,7 @@ def campaign_create_view(request):
         try:
             campaign = campaign_create(
                 themes=form.cleaned_data["themes"],
+                new_theme_names=form.cleaned_data["new_themes"],
                 make_current=form.cleaned_data["make_current"],
                 **form.settings(),
             )
@@ -128,6 +129,7 @@ def campaign_edit_view(request, slug):
                 campaign_update(
                     campaign=saved,
                     themes=form.cleaned_data["themes"],
+                    new_theme_names=form.cleaned_data["new_themes"],
                     make_current=form.cleaned_data["make_current"],
                     **proposed,
                 )

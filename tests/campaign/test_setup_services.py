@@ -232,3 +232,17 @@ def test_preview_is_needed_only_for_rule_changes_when_visits_exist(two_units_wit
     assert not rule_change_needs_preview(campaign=campaign, proposed={"description": "Uusi"})
     empty = CampaignFactory()
     assert not rule_change_needs_preview(campaign=empty, proposed={"min_minutes": 30})
+
+
+def test_new_theme_names_are_created_once_and_added():
+    existing = ThemeFactory(name="Avoin data", is_active=False)
+    campaign = campaign_create(new_theme_names=["avoin data", "Tiedolla johtaminen"], **_settings())
+    assert set(campaign.themes.values_list("name", flat=True)) == {
+        "Avoin data",
+        "Tiedolla johtaminen",
+    }
+    existing.refresh_from_db()
+    assert existing.is_active
+
+    campaign_update(campaign=campaign, new_theme_names=["Tilastot"])
+    assert campaign.themes.count() == 3
