@@ -75,6 +75,15 @@ class Headline:
 class Breakdown:
     label: str
     count: int
+    share: int = 0  # percent of the largest count in its list, for the bar beside the number
+
+
+def _with_bars(rows: list[Breakdown]) -> list[Breakdown]:
+    largest = max((row.count for row in rows), default=0)
+    return [
+        Breakdown(row.label, row.count, round(100 * row.count / largest) if largest else 0)
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -232,27 +241,41 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
     report = CampaignReport(
         campaign=campaign,
         headline=_headline(campaign),
-        clients_by_kind=[
-            Breakdown(str(kind_labels.get(row["client__kind"], row["client__kind"])), row["count"])
-            for row in by_kind
-        ],
-        clients_by_region=[
-            Breakdown(row["client__region"] or str(_("No region")), row["count"])
-            for row in by_region
-        ],
-        ideas_by_theme=[
-            Breakdown(row["theme__name"] or str(_("No theme yet")), row["count"])
-            for row in by_theme
-        ],
-        ideas_by_status=[
-            Breakdown(str(label), status_counts.get(value, 0))
-            for value, label in IdeaStatus.choices
-        ],
-        funnel=[
-            Breakdown(str(label), sum(status_counts.get(status, 0) for status in statuses))
-            for label, statuses in FUNNEL
-        ],
-        benefit_ratings=[Breakdown(str(rating), ratings.get(rating, 0)) for rating in range(1, 6)],
+        clients_by_kind=_with_bars(
+            [
+                Breakdown(
+                    str(kind_labels.get(row["client__kind"], row["client__kind"])), row["count"]
+                )
+                for row in by_kind
+            ]
+        ),
+        clients_by_region=_with_bars(
+            [
+                Breakdown(row["client__region"] or str(_("No region")), row["count"])
+                for row in by_region
+            ]
+        ),
+        ideas_by_theme=_with_bars(
+            [
+                Breakdown(row["theme__name"] or str(_("No theme yet")), row["count"])
+                for row in by_theme
+            ]
+        ),
+        ideas_by_status=_with_bars(
+            [
+                Breakdown(str(label), status_counts.get(value, 0))
+                for value, label in IdeaStatus.choices
+            ]
+        ),
+        funnel=_with_bars(
+            [
+                Breakdown(str(label), sum(status_counts.get(status, 0) for status in statuses))
+                for label, statuses in FUNNEL
+            ]
+        ),
+        benefit_ratings=_with_bars(
+            [Breakdown(str(rating), ratings.get(rating, 0)) for rating in range(1, 6)]
+        ),
         standings=unit_standings(campaign=campaign),
         shareable_ideas=shareable,
     )

@@ -115,6 +115,7 @@ def test_breakdowns(story):
         ("Duplicate", 1),
     }
     assert [b.count for b in report.funnel] == [3, 2, 2, 1, 1]
+    assert [b.share for b in report.funnel] == [100, 67, 67, 33, 33]
     assert [b.count for b in report.benefit_ratings] == [0, 0, 0, 1, 1]
 
 
