@@ -87,7 +87,9 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
         sheet = workbook.worksheets[0]
         rows = []
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((line, [_cell_text(value) for value in values]))
+            cells = [_cell_text(value) for value in values]
+            if any(cells):
+                rows.append((line, cells))
             if len(rows) > MAX_ROWS + 1:
                 break
     finally:
@@ -125,7 +127,9 @@ def _read_csv(content: bytes, notes: list[str]) -> tuple[list[str], list[tuple[i
     rows = []
     try:
         for values in reader:
-            rows.append((reader.line_num, [value.strip() for value in values]))
+            cells = [value.strip() for value in values]
+            if any(cells):
+                rows.append((reader.line_num, cells))
             if len(rows) > MAX_ROWS + 1:
                 break
     except csv.Error as error:
@@ -137,7 +141,7 @@ def _read_csv(content: bytes, notes: list[str]) -> tuple[list[str], list[tuple[i
 
 
 def _split_header(rows):
-    rows = [(line, values) for line, values in rows if any(values)]
+    """The first non-empty row names the columns; `rows` holds only non-empty rows."""
     if not rows:
         raise ImportFileError(gettext("The file is empty."))
     (_line, header), *body = rows

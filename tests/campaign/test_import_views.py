@@ -87,3 +87,24 @@ def test_a_file_that_changes_nothing_offers_no_import_button(client, coordinator
     response = upload(client, csv_bytes(rows))
     assert response.context["plan"].counts["unchanged"] == 1
     assert 'value="commit"' not in response.text
+
+
+def test_ten_thousand_rows_through_the_page(client, coordinator):
+    UnitFactory(code="A")
+    rows = [["username", "first name", "last name", "unit"]]
+    rows += [[f"person{i}", "Etu", f"Suku{i}", "A"] for i in range(10_000)]
+    rows.append(["person5", "Etu", "Kopio", "A"])
+    client.force_login(coordinator)
+
+    response = upload(client, csv_bytes(rows))
+
+    assert response.context["plan"].counts == {
+        "create": 10_000,
+        "update": 0,
+        "unchanged": 0,
+        "reject": 1,
+    }
+    assert response.text.count('data-action="create"') == 1000
+    assert "line 7" in response.text or "rivillä 7" in response.text
+    client.post(URL, {"action": "commit"})
+    assert Staff.objects.filter(username__startswith="person").count() == 10_000
