@@ -6,11 +6,11 @@ would happen to it (create, update, unchanged, reject with the reason) without w
 `campaign.services.organisation_import` writes a plan in one transaction.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -77,27 +77,40 @@ def _cell_text(value) -> str:
 
 
 def _read_xlsx(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The first worksheet's rows. Any file openpyxl cannot read (a zip that is not a workbook,
+    broken XML, ...) is the coordinator's file problem, not a server error."""
+    rows = []
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        try:
+            sheet = workbook.worksheets[0]
+            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_cell_text(value) for value in values]
+                if any(cells):
+                    rows.append((line, cells))
+                if len(rows) > MAX_ROWS + 1:
+                    break
+        finally:
+            workbook.close()
+    except Exception as error:
         raise ImportFileError(
             gettext("The file is not a readable Excel workbook. Save it again as XLSX or CSV.")
         ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(value) for value in values]
-            if any(cells):
-                rows.append((line, cells))
-            if len(rows) > MAX_ROWS + 1:
-                break
-    finally:
-        workbook.close()
     return _split_header(rows)
 
 
 def _decode(content: bytes, notes: list[str]) -> str:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" export.
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                gettext(
+                    "The characters in the file could not be read. Save it as “CSV UTF-8” and "
+                    "upload it again."
+                )
+            ) from error
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -165,7 +178,9 @@ def read_table(*, content: bytes, filename: str = "") -> Table:
     notes: list[str] = []
     if content.startswith(XLSX_MAGIC):
         headers, rows = _read_xlsx(content)
-    elif b"\x00" in content[:4096]:
+    elif b"\x00" in content[:4096] and not content.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
         raise ImportFileError(
             gettext(
                 "This is not a CSV or XLSX file. In Excel, choose “Save as” and pick "

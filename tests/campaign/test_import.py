@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import time
 import tracemalloc
+import zipfile
 
 import pytest
 from django.contrib.auth.models import Group
@@ -50,6 +51,13 @@ def xlsx_bytes(rows) -> bytes:
     return buffer.getvalue()
 
 
+def _zip_that_is_not_a_workbook() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
 def plan_for(kind, content):
     return import_plan(kind=kind, table=read_table(content=content))
 
@@ -69,8 +77,9 @@ def run_import(kind, content):
         (csv_bytes([["code", "name"], ["A", "Äänekoski"]], encoding="utf-8"), False),
         (csv_bytes([["code", "name"], ["A", "Äänekoski"]], encoding="cp1252"), True),
         (xlsx_bytes([["Koodi", "Nimi"], ["A", "Äänekoski"]]), False),
+        ("koodi\tnimi\r\nA\tÄänekoski\r\n".encode("utf-16"), False),
     ],
-    ids=["semicolon", "comma", "no-bom", "windows-1252", "xlsx"],
+    ids=["semicolon", "comma", "no-bom", "windows-1252", "xlsx", "excel-unicode-text"],
 )
 def test_reads_csv_and_xlsx_in_the_encodings_offices_use(content, encoding_note):
     table = read_table(content=content)
@@ -96,9 +105,10 @@ def test_xlsx_numbers_and_booleans_become_text():
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV or XLSX"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "not a CSV or XLSX"),
         (b"PK\x03\x04 not really a zip", "not a readable Excel"),
+        (_zip_that_is_not_a_workbook(), "not a readable Excel"),
         (b"a" * (5 * 1024 * 1024 + 1), "too large"),
     ],
-    ids=["empty", "only-empty-rows", "png", "old-xls", "broken-xlsx", "too-large"],
+    ids=["empty", "only-empty-rows", "png", "old-xls", "broken-xlsx", "zip-not-xlsx", "too-large"],
 )
 def test_bad_files_get_a_clear_message(content, message):
     with pytest.raises(ImportFileError, match=message):
