@@ -254,6 +254,22 @@ REQUIRED = {
     ImportKind.STAFF: [("username", "email"), ("first_name",), ("last_name",), ("unit",)],
     ImportKind.CLIENTS: [("name",)],
 }
+FIELD_LABELS = {
+    "code": _("code"),
+    "name": _("name"),
+    "department": _("department"),
+    "username": _("username"),
+    "email": _("e-mail"),
+    "first_name": _("first name"),
+    "last_name": _("last name"),
+    "unit": _("unit"),
+    "title": _("title"),
+    "is_leadership": _("leadership"),
+    "kind": _("kind"),
+    "region": _("region"),
+    "business_id": _("business ID"),
+    "is_partner": _("partner"),
+}
 EXAMPLE_HEADERS = {
     ImportKind.UNITS: "code; name; department",
     ImportKind.STAFF: "username; email; first name; last name; unit; title; leadership",
@@ -338,7 +354,9 @@ def map_columns(*, kind: str, headers: list[str]) -> tuple[dict[str, int], list[
                 "for example: %(example)s."
             )
             % {
-                "missing": ", ".join(" / ".join(group) for group in missing),
+                "missing": ", ".join(
+                    gettext(" or ").join(str(FIELD_LABELS[f]) for f in group) for group in missing
+                ),
                 "example": EXAMPLE_HEADERS[kind],
             }
         )
