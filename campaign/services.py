@@ -185,23 +185,28 @@ def roster_take(
             code="started",
         )
     current, added, moved, removed, unchanged = _roster_plan(campaign)
-    RosterEntry.objects.filter(pk__in=[entry.pk for entry in removed]).delete()
+    # Moves and removals are few, and saved one by one so the audit log records each of them.
+    for entry in removed:
+        entry.delete()
     for entry in moved:
         entry.unit_id = current[entry.staff_id].unit_id
         entry.is_leadership = current[entry.staff_id].is_leadership
-    RosterEntry.objects.bulk_update(moved, ["unit", "is_leadership"], batch_size=500)
-    RosterEntry.objects.bulk_create(
-        [
-            RosterEntry(
-                campaign=campaign,
-                staff_id=pk,
-                unit_id=current[pk].unit_id,
-                is_leadership=current[pk].is_leadership,
-            )
-            for pk in added
-        ],
-        batch_size=500,
-    )
+        entry.save(update_fields=["unit", "is_leadership"])
+    new_entries = [
+        RosterEntry(
+            campaign=campaign,
+            staff_id=pk,
+            unit_id=current[pk].unit_id,
+            is_leadership=current[pk].is_leadership,
+        )
+        for pk in added
+    ]
+    if campaign.starts_on <= today:
+        for entry in new_entries:
+            entry.save()
+    else:
+        # The first roster of a campaign that has not started: the whole organisation at once.
+        RosterEntry.objects.bulk_create(new_entries, batch_size=500)
     leaderboard_invalidate(campaign_id=campaign.pk)
     return RosterChange(
         added=len(added), moved=len(moved), removed=len(removed), unchanged=unchanged

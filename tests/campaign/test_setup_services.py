@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
@@ -246,3 +247,18 @@ def test_new_theme_names_are_created_once_and_added():
 
     campaign_update(campaign=campaign, new_theme_names=["Tilastot"])
     assert campaign.themes.count() == 3
+
+
+def test_a_confirmed_roster_change_is_in_the_audit_log():
+    campaign = CampaignFactory(starts_on=START)
+    person = StaffFactory(unit=UnitFactory(code="A"))
+    entry = RosterEntryFactory(campaign=campaign, staff=person)
+    person.unit = UnitFactory(code="B")
+    person.save()
+    newcomer = StaffFactory(unit=person.unit)
+
+    roster_take(campaign=campaign, confirm_started=True, today=START + dt.timedelta(days=3))
+
+    assert LogEntry.objects.get_for_object(entry).filter(action=LogEntry.Action.UPDATE).exists()
+    added = RosterEntry.objects.get(campaign=campaign, staff=newcomer)
+    assert LogEntry.objects.get_for_object(added).filter(action=LogEntry.Action.CREATE).exists()
