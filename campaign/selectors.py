@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from campaign.models import Campaign
+from campaign.models import Campaign, RosterEntry
 from ideas.models import Idea
 from visits.models import Visit
 
@@ -46,4 +46,14 @@ def visit_list_for_participant(*, user, campaign: Campaign, limit: int = 10):
         .select_related("client", "campaign")
         .annotate(idea_count=Count("ideas"))
         .order_by("-visited_on", "-pk")[:limit]
+    )
+
+
+def roster_by_unit(*, campaign: Campaign):
+    """Headcount and leadership-team members on the campaign roster, per unit."""
+    return (
+        RosterEntry.objects.filter(campaign=campaign)
+        .values("unit__code", "unit__name")
+        .annotate(headcount=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True)))
+        .order_by("unit__name")
     )

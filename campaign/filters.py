@@ -1,0 +1,12 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Campaign
+
+
+class CampaignFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("Name"), lookup_expr="icontains")
+
+    class Meta:
+        model = Campaign
+        fields = ["name"]

@@ -1,0 +1,85 @@
+"""Forms for campaign setup and the organisation import. Rules live in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaign.imports import ImportKind
+from campaign.models import Campaign, Theme
+from campaign.services import CAMPAIGN_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CampaignForm(forms.ModelForm):
+    new_themes = forms.CharField(
+        label=_("New themes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One theme per line; they are added to the themes above and to this campaign."),
+    )
+    make_current = forms.BooleanField(
+        label=_("Current campaign"),
+        required=False,
+        help_text=_("The dashboard shows the current campaign. Only one campaign is current."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [*CAMPAIGN_FIELDS, "themes"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "visit_definition": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "themes": forms.CheckboxSelectMultiple(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = Theme.objects.filter(is_active=True)
+        if self.instance.pk:
+            self.fields["make_current"].initial = self.instance.is_current
+
+    def clean_new_themes(self) -> list[str]:
+        names = [line.strip() for line in self.cleaned_data["new_themes"].splitlines()]
+        names = [name for name in dict.fromkeys(names) if name]
+        too_long = [name for name in names if len(name) > Theme._meta.get_field("name").max_length]
+        if too_long:
+            raise forms.ValidationError(
+                _("A theme name can be at most 100 characters: %(name)s") % {"name": too_long[0]}
+            )
+        return names
+
+    def settings(self) -> dict:
+        """The cleaned settings, as the campaign services take them."""
+        return {name: self.cleaned_data[name] for name in CAMPAIGN_FIELDS}
+
+
+class CampaignCloneForm(forms.ModelForm):
+    """Only what must differ from the source: everything else is copied."""
+
+    class Meta:
+        model = Campaign
+        fields = ["name", "slug", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+class RosterForm(forms.Form):
+    confirm_started = forms.BooleanField(
+        label=_("Yes, change the roster of a campaign that has already started"),
+        required=False,
+    )
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("The file contains"), choices=ImportKind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (comma or semicolon separated) or Excel XLSX, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+    )

@@ -1,0 +1,403 @@
+"""The campaign report: the campaign's story in figures, read in a fixed number of queries.
+
+Counting follows the leaderboard (DESIGN §4): a visit counts by `VisitQuerySet.counted()`, ideas are
+the non-duplicate ideas of counted visits, a joint visit counts once for the organisation.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from campaign.exports import xlsx_response, xlsx_sheet, xlsx_workbook
+from campaign.models import Campaign, ClientKind, RosterEntry
+from ideas.models import Idea, IdeaStatus
+from leaderboard import scoring
+from leaderboard.selectors import UnitStanding, unit_standings
+from visits.models import Visit, VisitParticipant
+
+# From the first step to the last; each stage counts the ideas that got at least that far.
+FUNNEL = [
+    (_("Received"), tuple(s for s in IdeaStatus.values if s != IdeaStatus.DUPLICATE)),
+    (
+        _("Reviewed"),
+        (
+            IdeaStatus.IN_REVIEW,
+            IdeaStatus.ACCEPTED,
+            IdeaStatus.IN_PROGRESS,
+            IdeaStatus.IMPLEMENTED,
+            IdeaStatus.DECLINED,
+        ),
+    ),
+    (_("Accepted"), Idea.ACCEPTED_STATUSES),
+    (_("In progress or implemented"), (IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED)),
+    (_("Implemented"), (IdeaStatus.IMPLEMENTED,)),
+]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures compared with the previous campaign."""
+
+    counted_visits: int
+    normal_client_work: int
+    planned: int
+    cancelled: int
+    clients_reached: int
+    headcount: int
+    visitors: int
+    leaders_on_roster: int
+    leaders_visited: int
+    ideas: int
+    accepted_ideas: int
+    average_benefit: float | None
+
+    @property
+    def participation(self) -> float | None:
+        return scoring.ratio(self.visitors, self.headcount)
+
+    @property
+    def leadership_participation(self) -> float | None:
+        return scoring.ratio(self.leaders_visited, self.leaders_on_roster)
+
+    @property
+    def ideas_per_visit(self) -> float | None:
+        return scoring.ratio(self.ideas, self.counted_visits)
+
+    @property
+    def visits_per_idea(self) -> float | None:
+        """The "one idea in every N visits" figure."""
+        return scoring.ratio(self.counted_visits, self.ideas)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    label: str
+    count: int
+    share: int = 0  # percent of the largest count in its list, for the bar beside the number
+
+
+def _with_bars(rows: list[Breakdown]) -> list[Breakdown]:
+    largest = max((row.count for row in rows), default=0)
+    return [
+        Breakdown(row.label, row.count, round(100 * row.count / largest) if largest else 0)
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ShareableIdea:
+    title: str
+    text: str
+    client: str
+    theme: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    label: str
+    current: float | int | None
+    previous: float | int | None
+    kind: str = "number"  # "number", "percent" or "decimal"
+
+
+@dataclass
+class CampaignReport:
+    campaign: Campaign
+    headline: Headline
+    clients_by_kind: list[Breakdown]
+    clients_by_region: list[Breakdown]
+    ideas_by_theme: list[Breakdown]
+    ideas_by_status: list[Breakdown]
+    funnel: list[Breakdown]
+    benefit_ratings: list[Breakdown]
+    standings: list[UnitStanding]
+    shareable_ideas: list[ShareableIdea]
+    previous: Campaign | None = None
+    previous_headline: Headline | None = None
+    comparison: list[Comparison] = field(default_factory=list)
+
+
+def _headline(campaign: Campaign) -> Headline:
+    visits = Visit.objects.in_campaign(campaign)
+    counted = visits.counted()
+    leader = RosterEntry.objects.filter(
+        campaign=campaign, staff=OuterRef("staff"), is_leadership=True
+    )
+    status_counts = visits.aggregate(
+        total=Count("pk"),
+        planned=Count("pk", filter=Q(status=Visit.Status.PLANNED)),
+        cancelled=Count("pk", filter=Q(status=Visit.Status.CANCELLED)),
+    )
+    counted_figures = counted.aggregate(
+        visits=Count("pk", distinct=True),
+        clients=Count("client", distinct=True),
+        benefit=Avg("benefit_rating"),
+    )
+    people = VisitParticipant.objects.filter(visit__in=counted).aggregate(
+        visitors=Count("staff", distinct=True),
+        leaders=Count("staff", distinct=True, filter=Q(Exists(leader))),
+    )
+    roster = RosterEntry.objects.filter(campaign=campaign).aggregate(
+        headcount=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True))
+    )
+    ideas = (
+        Idea.objects.filter(visit__in=counted)
+        .not_duplicate()
+        .aggregate(
+            ideas=Count("pk"), accepted=Count("pk", filter=Q(status__in=Idea.ACCEPTED_STATUSES))
+        )
+    )
+    counted_visits = counted_figures["visits"]
+    return Headline(
+        counted_visits=counted_visits,
+        normal_client_work=status_counts["total"]
+        - status_counts["planned"]
+        - status_counts["cancelled"]
+        - counted_visits,
+        planned=status_counts["planned"],
+        cancelled=status_counts["cancelled"],
+        clients_reached=counted_figures["clients"],
+        headcount=roster["headcount"],
+        visitors=people["visitors"],
+        leaders_on_roster=roster["leaders"],
+        leaders_visited=people["leaders"],
+        ideas=ideas["ideas"],
+        accepted_ideas=ideas["accepted"],
+        average_benefit=(
+            float(counted_figures["benefit"]) if counted_figures["benefit"] is not None else None
+        ),
+    )
+
+
+def _comparison(current: Headline, previous: Headline) -> list[Comparison]:
+    rows = [
+        (_("Counted visits"), "counted_visits", "number"),
+        (_("Normal client work"), "normal_client_work", "number"),
+        (_("Clients reached"), "clients_reached", "number"),
+        (_("Staff who visited"), "visitors", "number"),
+        (_("Participation"), "participation", "percent"),
+        (_("Leaders who visited"), "leaders_visited", "number"),
+        (_("Development ideas"), "ideas", "number"),
+        (_("Ideas per visit"), "ideas_per_visit", "decimal"),
+        (_("Accepted ideas"), "accepted_ideas", "number"),
+        (_("Average benefit (1–5)"), "average_benefit", "decimal"),
+    ]
+    return [
+        Comparison(label, getattr(current, name), getattr(previous, name), kind)
+        for label, name, kind in rows
+    ]
+
+
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The campaign that ended last before this one started."""
+    return (
+        Campaign.objects.filter(ends_on__lt=campaign.starts_on).order_by("-ends_on", "-pk").first()
+    )
+
+
+def campaign_report(*, campaign: Campaign) -> CampaignReport:
+    counted = Visit.objects.in_campaign(campaign).counted()
+    kind_labels = dict(ClientKind.choices)
+    by_kind = (
+        counted.values("client__kind")
+        .annotate(count=Count("client", distinct=True))
+        .order_by("-count", "client__kind")
+    )
+    by_region = (
+        counted.values("client__region")
+        .annotate(count=Count("client", distinct=True))
+        .order_by("-count", "client__region")
+    )
+    ideas = Idea.objects.filter(visit__in=counted)
+    by_theme = (
+        ideas.not_duplicate()
+        .values("theme__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "theme__name")
+    )
+    status_counts = dict(ideas.values_list("status").annotate(count=Count("pk")).order_by())
+    ratings = dict(
+        counted.filter(benefit_rating__isnull=False)
+        .values_list("benefit_rating")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    shareable = [
+        ShareableIdea(
+            title=idea.title,
+            text=idea.text,
+            client=idea.visit.client.name,
+            theme=idea.theme.name if idea.theme else "",
+            status=idea.get_status_display(),
+        )
+        for idea in ideas.not_duplicate()
+        .filter(is_shareable=True)
+        .select_related("visit__client", "theme")
+        .order_by("theme__name", "title")
+    ]
+    report = CampaignReport(
+        campaign=campaign,
+        headline=_headline(campaign),
+        clients_by_kind=_with_bars(
+            [
+                Breakdown(
+                    str(kind_labels.get(row["client__kind"], row["client__kind"])), row["count"]
+                )
+                for row in by_kind
+            ]
+        ),
+        clients_by_region=_with_bars(
+            [
+                Breakdown(row["client__region"] or str(_("No region")), row["count"])
+                for row in by_region
+            ]
+        ),
+        ideas_by_theme=_with_bars(
+            [
+                Breakdown(row["theme__name"] or str(_("No theme yet")), row["count"])
+                for row in by_theme
+            ]
+        ),
+        ideas_by_status=_with_bars(
+            [
+                Breakdown(str(label), status_counts.get(value, 0))
+                for value, label in IdeaStatus.choices
+            ]
+        ),
+        funnel=_with_bars(
+            [
+                Breakdown(str(label), sum(status_counts.get(status, 0) for status in statuses))
+                for label, statuses in FUNNEL
+            ]
+        ),
+        benefit_ratings=_with_bars(
+            [Breakdown(str(rating), ratings.get(rating, 0)) for rating in range(1, 6)]
+        ),
+        standings=unit_standings(campaign=campaign),
+        shareable_ideas=shareable,
+    )
+    report.previous = previous_campaign(campaign)
+    if report.previous is not None:
+        report.previous_headline = _headline(report.previous)
+        report.comparison = _comparison(report.headline, report.previous_headline)
+    return report
+
+
+def percent(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value * 100, 1)))
+
+
+def report_xlsx_response(report: CampaignReport):
+    """The report as a workbook, one sheet per section."""
+    workbook = xlsx_workbook()
+    headline = report.headline
+    summary = [
+        (_("Counted visits"), headline.counted_visits),
+        (_("Normal client work"), headline.normal_client_work),
+        (_("Planned visits"), headline.planned),
+        (_("Cancelled visits"), headline.cancelled),
+        (_("Clients reached"), headline.clients_reached),
+        (_("Staff on the roster"), headline.headcount),
+        (_("Staff who visited"), headline.visitors),
+        (_("Participation %"), percent(headline.participation)),
+        (_("Leaders on the roster"), headline.leaders_on_roster),
+        (_("Leaders who visited"), headline.leaders_visited),
+        (_("Development ideas"), headline.ideas),
+        (_("Ideas per visit"), _rounded(headline.ideas_per_visit)),
+        (_("Visits per idea"), _rounded(headline.visits_per_idea)),
+        (_("Accepted ideas"), headline.accepted_ideas),
+        (_("Average benefit (1–5)"), _rounded(headline.average_benefit)),
+    ]
+    xlsx_sheet(
+        workbook,
+        title=str(_("Summary")),
+        header=[_("Figure"), report.campaign.name],
+        rows=[(str(label), value) for label, value in summary],
+    )
+    if report.previous is not None:
+        xlsx_sheet(
+            workbook,
+            title=str(_("Comparison")),
+            header=[_("Figure"), report.campaign.name, report.previous.name],
+            rows=[
+                (
+                    str(row.label),
+                    _export_value(row.current, row.kind),
+                    _export_value(row.previous, row.kind),
+                )
+                for row in report.comparison
+            ],
+        )
+    sections = [
+        (_("Clients by kind"), _("Kind"), _("Clients"), report.clients_by_kind),
+        (_("Clients by region"), _("Region"), _("Clients"), report.clients_by_region),
+        (_("Ideas by theme"), _("Theme"), _("Ideas"), report.ideas_by_theme),
+        (_("Ideas by status"), _("Status"), _("Ideas"), report.ideas_by_status),
+        (_("Idea funnel"), _("Stage"), _("Ideas"), report.funnel),
+        (_("Benefit ratings"), _("Rating"), _("Visits"), report.benefit_ratings),
+    ]
+    for title, label, count, rows in sections:
+        xlsx_sheet(
+            workbook,
+            title=str(title),
+            header=[label, count],
+            rows=[(row.label, row.count) for row in rows],
+        )
+    xlsx_sheet(
+        workbook,
+        title=str(_("Leaderboard")),
+        header=[
+            _("Rank"),
+            _("Unit"),
+            _("On roster"),
+            _("Visits"),
+            _("Staff who visited"),
+            _("Participation %"),
+            _("Leaders who visited"),
+            _("Ideas"),
+            _("Accepted ideas"),
+            _("Ideas per visit"),
+            _("Score"),
+        ],
+        rows=[
+            (
+                s.rank,
+                s.unit.name,
+                s.headcount,
+                s.visits,
+                s.visitors,
+                percent(s.participation),
+                s.leaders,
+                s.ideas,
+                s.accepted,
+                _rounded(s.idea_yield),
+                s.score,
+            )
+            for s in report.standings
+        ],
+    )
+    xlsx_sheet(
+        workbook,
+        title=str(_("Shareable ideas")),
+        header=[_("Idea"), _("In the client's words"), _("Client"), _("Theme"), _("Status")],
+        rows=[
+            (idea.title, idea.text, idea.client, idea.theme, idea.status)
+            for idea in report.shareable_ideas
+        ],
+    )
+    return xlsx_response(workbook, filename=f"{report.campaign.slug}-report.xlsx")
+
+
+def _rounded(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 2)))
+
+
+def _export_value(value, kind: str):
+    if kind == "percent":
+        return percent(value)
+    if kind == "decimal":
+        return _rounded(value)
+    return value

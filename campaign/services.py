@@ -1,0 +1,261 @@
+"""Writes for campaign setup: create, edit and clone campaigns, and take their roster."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign.imports import ImportKind, ImportPlan, Table, import_plan
+from campaign.models import Campaign, RosterEntry, Staff, Theme, Unit
+from campaign.roles import STAFF
+from leaderboard.services import leaderboard_invalidate
+
+# The settings a coordinator edits; a clone copies all of them except the dates.
+CAMPAIGN_FIELDS = (
+    "name",
+    "slug",
+    "starts_on",
+    "ends_on",
+    "grace_days",
+    "visit_definition",
+    "description",
+    "min_minutes",
+    "remote_counts",
+    "weight_visit",
+    "weight_idea",
+    "weight_accepted",
+    "per_capita",
+    "min_unit_size",
+    "visit_target_per_unit",
+)
+# Changing these after visits exist changes what counts or how units rank.
+RULE_FIELDS = ("starts_on", "ends_on", "min_minutes", "remote_counts")
+SCORING_FIELDS = ("weight_visit", "weight_idea", "weight_accepted", "per_capita", "min_unit_size")
+CLONED_FIELDS = tuple(
+    name for name in CAMPAIGN_FIELDS if name not in {"name", "slug", "starts_on", "ends_on"}
+)
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"Not campaign settings: {', '.join(sorted(unknown))}")
+
+
+def _save(campaign: Campaign, *, make_current: bool) -> None:
+    """Save after validation; making one campaign current unsets the one that was."""
+    if make_current:
+        Campaign.objects.filter(is_current=True).exclude(pk=campaign.pk).update(is_current=False)
+        campaign.is_current = True
+    campaign.full_clean()
+    campaign.save()
+
+
+def _themes(themes: Iterable[Theme], new_theme_names: Iterable[str]) -> list[Theme]:
+    """The chosen themes plus the named ones, created (or reactivated) when needed."""
+    chosen = list(themes)
+    for name in new_theme_names:
+        theme, _created = Theme.objects.update_or_create(
+            name__iexact=name, defaults={"is_active": True}, create_defaults={"name": name}
+        )
+        chosen.append(theme)
+    return chosen
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    themes: Iterable[Theme] = (),
+    new_theme_names: Iterable[str] = (),
+    make_current: bool = False,
+    **fields,
+) -> Campaign:
+    _check_fields(fields)
+    campaign = Campaign(**fields)
+    _save(campaign, make_current=make_current)
+    campaign.themes.set(_themes(themes, new_theme_names))
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *,
+    campaign: Campaign,
+    themes: Iterable[Theme] | None = None,
+    new_theme_names: Iterable[str] = (),
+    make_current: bool | None = None,
+    **fields,
+) -> Campaign:
+    """Change a campaign's settings. `make_current=False` unsets the current flag; None keeps it."""
+    _check_fields(fields)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    if make_current is False:
+        campaign.is_current = False
+    _save(campaign, make_current=bool(make_current))
+    if themes is not None:
+        campaign.themes.set(_themes(themes, new_theme_names))
+    elif new_theme_names:
+        campaign.themes.add(*_themes((), new_theme_names))
+    leaderboard_invalidate(campaign_id=campaign.pk)
+    return campaign
+
+
+@transaction.atomic
+def campaign_clone(
+    *, source: Campaign, name: str, slug: str, starts_on: dt.date, ends_on: dt.date
+) -> Campaign:
+    """A new campaign with the source's rules, weights, themes, targets and messages; no visits,
+    no roster (take it when the organisation is up to date)."""
+    campaign = Campaign(
+        name=name,
+        slug=slug,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        **{field: getattr(source, field) for field in CLONED_FIELDS},
+    )
+    _save(campaign, make_current=False)
+    campaign.themes.set(source.themes.all())
+    return campaign
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    added: int
+    moved: int
+    removed: int
+    unchanged: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.moved or self.removed)
+
+
+def _roster_plan(campaign: Campaign):
+    current = {
+        person.pk: person
+        for person in Staff.objects.filter(is_active=True, unit__isnull=False).only(
+            "pk", "unit_id", "is_leadership"
+        )
+    }
+    entries = {entry.staff_id: entry for entry in RosterEntry.objects.filter(campaign=campaign)}
+    added = [pk for pk in current if pk not in entries]
+    removed = [entry for staff_id, entry in entries.items() if staff_id not in current]
+    moved = [
+        entry
+        for staff_id, entry in entries.items()
+        if staff_id in current
+        and (
+            entry.unit_id != current[staff_id].unit_id
+            or entry.is_leadership != current[staff_id].is_leadership
+        )
+    ]
+    return current, added, moved, removed, len(entries) - len(removed) - len(moved)
+
+
+def roster_preview(*, campaign: Campaign) -> RosterChange:
+    """What `roster_take` would change, without changing it."""
+    _current, added, moved, removed, unchanged = _roster_plan(campaign)
+    return RosterChange(
+        added=len(added), moved=len(moved), removed=len(removed), unchanged=unchanged
+    )
+
+
+@transaction.atomic
+def roster_take(
+    *, campaign: Campaign, confirm_started: bool = False, today: dt.date | None = None
+) -> RosterChange:
+    """Take (or refresh) the campaign roster from each active staff member's current unit.
+
+    Once the campaign has started the roster is the fair headcount of the competition, so it is
+    changed only when the coordinator explicitly confirms.
+    """
+    today = today or timezone.localdate()
+    if campaign.starts_on <= today and not confirm_started:
+        raise ValidationError(
+            _(
+                "The campaign has already started. Confirm that you want to change its roster: "
+                "it changes the headcounts the units are scored on."
+            ),
+            code="started",
+        )
+    current, added, moved, removed, unchanged = _roster_plan(campaign)
+    # Moves and removals are few, and saved one by one so the audit log records each of them.
+    for entry in removed:
+        entry.delete()
+    for entry in moved:
+        entry.unit_id = current[entry.staff_id].unit_id
+        entry.is_leadership = current[entry.staff_id].is_leadership
+        entry.save(update_fields=["unit", "is_leadership"])
+    new_entries = [
+        RosterEntry(
+            campaign=campaign,
+            staff_id=pk,
+            unit_id=current[pk].unit_id,
+            is_leadership=current[pk].is_leadership,
+        )
+        for pk in added
+    ]
+    if campaign.starts_on <= today:
+        for entry in new_entries:
+            entry.save()
+    else:
+        # The first roster of a campaign that has not started: the whole organisation at once.
+        RosterEntry.objects.bulk_create(new_entries, batch_size=500)
+    leaderboard_invalidate(campaign_id=campaign.pk)
+    return RosterChange(
+        added=len(added), moved=len(moved), removed=len(removed), unchanged=unchanged
+    )
+
+
+@transaction.atomic
+def organisation_import(*, kind: str, table: Table) -> ImportPlan:
+    """Import units, staff or clients in one transaction, as `import_plan` describes.
+
+    The plan is made again here, against the database as it is now, so what is written is exactly
+    what the plan shows. Rejected rows are left out; staff who are not in the file are kept.
+    Imported staff get the Staff role and no password: they log in with the organisation's
+    accounts. A running campaign's roster is not changed when someone moves.
+    """
+    plan = import_plan(kind=kind, table=table)
+    if kind == ImportKind.UNITS:
+        _import_units(plan)
+    else:
+        model = type((plan.to_create or plan.to_update or [None])[0])
+        if plan.to_create:
+            model.objects.bulk_create(plan.to_create, batch_size=1000)
+        if plan.to_update:
+            model.objects.bulk_update(plan.to_update, plan.update_fields, batch_size=1000)
+        if kind == ImportKind.STAFF and plan.to_create:
+            staff_group = Group.objects.get(name=STAFF)
+            Staff.groups.through.objects.bulk_create(
+                [
+                    Staff.groups.through(staff_id=person.pk, group_id=staff_group.pk)
+                    for person in plan.to_create
+                ],
+                batch_size=1000,
+            )
+    return plan
+
+
+def _import_units(plan: ImportPlan) -> None:
+    """Departments first, so that the units inside them can point at them."""
+    departments = [unit for unit in plan.to_create if not unit._parent_code]
+    Unit.objects.bulk_create(departments)
+    by_code = {unit.code.casefold(): unit for unit in Unit.objects.all()}
+    inside = [unit for unit in plan.to_create if unit._parent_code]
+    for unit in [*inside, *plan.to_update]:
+        unit.parent = by_code[unit._parent_code.casefold()] if unit._parent_code else None
+    Unit.objects.bulk_create(inside)
+    for unit in plan.to_update:
+        unit.full_clean(validate_unique=False, validate_constraints=False)
+    Unit.objects.bulk_update(plan.to_update, plan.update_fields)
+    if plan.to_update:
+        # Leaderboards show unit names and departments.
+        for campaign_id in Campaign.objects.values_list("pk", flat=True):
+            leaderboard_invalidate(campaign_id=campaign_id)

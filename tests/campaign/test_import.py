@@ -1,0 +1,349 @@
+"""Reading the organisation's files and importing them: good files, bad files, re-imports."""
+
+import datetime as dt
+import io
+import time
+import tracemalloc
+import zipfile
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import translation
+from openpyxl import Workbook
+
+from campaign.imports import (
+    MAX_ROWS,
+    Action,
+    ImportFileError,
+    ImportKind,
+    import_plan,
+    read_table,
+)
+from campaign.models import Client, RosterEntry, Staff, Unit
+from campaign.roles import STAFF
+from campaign.services import organisation_import
+from tests.factories import (
+    CampaignFactory,
+    ClientFactory,
+    RosterEntryFactory,
+    StaffFactory,
+    UnitFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    with translation.override("en"):
+        yield
+
+
+def csv_bytes(rows, *, delimiter=";", encoding="utf-8-sig") -> bytes:
+    return "\r\n".join(delimiter.join(row) for row in rows).encode(encoding)
+
+
+def xlsx_bytes(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _zip_that_is_not_a_workbook() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def plan_for(kind, content):
+    return import_plan(kind=kind, table=read_table(content=content))
+
+
+def run_import(kind, content):
+    return organisation_import(kind=kind, table=read_table(content=content))
+
+
+# Reading files
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding_note"),
+    [
+        (csv_bytes([["koodi", "nimi"], ["A", "Äänekoski"]], delimiter=";"), False),
+        (csv_bytes([["code", "name"], ["A", "Äänekoski"]], delimiter=","), False),
+        (csv_bytes([["code", "name"], ["A", "Äänekoski"]], encoding="utf-8"), False),
+        (csv_bytes([["code", "name"], ["A", "Äänekoski"]], encoding="cp1252"), True),
+        (xlsx_bytes([["Koodi", "Nimi"], ["A", "Äänekoski"]]), False),
+        ("koodi\tnimi\r\nA\tÄänekoski\r\n".encode("utf-16"), False),
+    ],
+    ids=["semicolon", "comma", "no-bom", "windows-1252", "xlsx", "excel-unicode-text"],
+)
+def test_reads_csv_and_xlsx_in_the_encodings_offices_use(content, encoding_note):
+    table = read_table(content=content)
+    assert table.rows[0][1] == ["A", "Äänekoski"]
+    assert bool(table.notes) == encoding_note
+
+
+def test_empty_rows_are_skipped_and_line_numbers_kept():
+    table = read_table(content=csv_bytes([["code", "name"], ["", ""], ["A", "Yksi"], [";"]]))
+    assert table.rows == [(3, ["A", "Yksi"])]
+
+
+def test_xlsx_numbers_and_booleans_become_text():
+    table = read_table(content=xlsx_bytes([["code", "name", "flag"], [12, "Yksi", True]]))
+    assert table.rows[0][1] == ["12", "Yksi", "1"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\n\n;;\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV or XLSX"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "not a CSV or XLSX"),
+        (b"PK\x03\x04 not really a zip", "not a readable Excel"),
+        (_zip_that_is_not_a_workbook(), "not a readable Excel"),
+        (b"a" * (5 * 1024 * 1024 + 1), "too large"),
+    ],
+    ids=["empty", "only-empty-rows", "png", "old-xls", "broken-xlsx", "zip-not-xlsx", "too-large"],
+)
+def test_bad_files_get_a_clear_message(content, message):
+    with pytest.raises(ImportFileError, match=message):
+        read_table(content=content)
+
+
+def test_too_many_rows_get_a_clear_message():
+    rows = [["code", "name"]] + [[f"U{i}", "x"] for i in range(MAX_ROWS + 1)]
+    with pytest.raises(ImportFileError, match="more than"):
+        read_table(content=csv_bytes(rows))
+
+
+@pytest.mark.django_db
+def test_missing_columns_are_named_with_an_example():
+    with pytest.raises(ImportFileError) as error:
+        plan_for(ImportKind.STAFF, csv_bytes([["nimi", "osoite"], ["Aino", "x"]]))
+    message = str(error.value)
+    assert "first name, last name, unit" in message
+    assert "username or e-mail" in message
+
+
+@pytest.mark.django_db
+def test_unknown_columns_are_ignored_with_a_note():
+    plan = plan_for(
+        ImportKind.UNITS, csv_bytes([["code", "name", "kustannuspaikka"], ["A", "B", "1"]])
+    )
+    assert any("kustannuspaikka" in note for note in plan.notes)
+
+
+# Units
+
+
+UNITS_FILE = csv_bytes(
+    [
+        ["Koodi", "Nimi", "Osasto"],
+        ["TH-TE", "Terveyden edistäminen", "TH"],
+        ["TH", "Terveys ja hyvinvointi", ""],
+        ["TT", "Tieto ja tutkimus", ""],
+        ["TT-TR", "Tilastot ja rekisterit", "TT"],
+    ]
+)
+
+
+@pytest.mark.django_db
+def test_units_import_creates_departments_before_their_units_and_reimport_changes_nothing():
+    plan = plan_for(ImportKind.UNITS, UNITS_FILE)
+    assert plan.counts[Action.CREATE] == 4
+    assert not Unit.objects.exists()  # the dry run writes nothing
+
+    run_import(ImportKind.UNITS, UNITS_FILE)
+    assert Unit.objects.get(code="TH-TE").parent.code == "TH"
+    assert Unit.objects.get(code="TT").parent is None
+
+    again = plan_for(ImportKind.UNITS, UNITS_FILE)
+    assert again.counts[Action.UNCHANGED] == 4
+    assert not again.has_changes
+
+
+@pytest.mark.django_db
+def test_unit_rows_with_problems_are_rejected_with_the_reason():
+    UnitFactory(code="TH", name="Terveys")
+    UnitFactory(code="TH-X", name="Alayksikkö", parent=Unit.objects.get(code="TH"))
+    plan = plan_for(
+        ImportKind.UNITS,
+        csv_bytes(
+            [
+                ["code", "name", "department"],
+                ["A", "Uusi", "NOPE"],
+                ["B", "Liian syvä", "TH-X"],
+                ["", "Ilman koodia", ""],
+                ["C", "Kaksi kertaa", ""],
+                ["c", "Kaksi kertaa", ""],
+                ["TH", "Terveys ja hyvinvointi", ""],
+            ]
+        ),
+    )
+    outcomes = {outcome.line: outcome for outcome in plan.outcomes}
+    assert outcomes[2].action == Action.REJECT
+    assert "NOPE" in outcomes[2].reason
+    assert outcomes[3].action == Action.REJECT
+    assert outcomes[4].action == Action.REJECT
+    assert outcomes[6].action == Action.REJECT
+    assert "5" in outcomes[6].reason
+    assert outcomes[7].action == Action.UPDATE
+    assert outcomes[7].changes == ["name: Terveys → Terveys ja hyvinvointi"]
+
+
+# Staff
+
+STAFF_FILE_ROWS = [
+    ["Sähköposti", "Etunimi", "Sukunimi", "Yksikkö", "Nimike", "Johtoryhmä"],
+    ["aino.virtanen@example.org", "Aino", "Virtanen", "A", "Erikoistutkija", "kyllä"],
+    ["eero.korhonen@example.org", "Eero", "Korhonen", "B", "Tutkija", "ei"],
+]
+
+
+@pytest.fixture
+def units(db):
+    return UnitFactory(code="A", name="Yksikkö A"), UnitFactory(code="B", name="Yksikkö B")
+
+
+def test_staff_import_creates_staff_members_who_log_in_with_the_organisations_accounts(units):
+    plan = run_import(ImportKind.STAFF, csv_bytes(STAFF_FILE_ROWS))
+
+    assert plan.counts[Action.CREATE] == 2
+    aino = Staff.objects.get(username="aino.virtanen@example.org")
+    assert (aino.first_name, aino.unit.code, aino.title, aino.is_leadership) == (
+        "Aino",
+        "A",
+        "Erikoistutkija",
+        True,
+    )
+    assert aino.email == "aino.virtanen@example.org"
+    assert not aino.has_usable_password()
+    assert aino.groups.get() == Group.objects.get(name=STAFF)
+
+    again = plan_for(ImportKind.STAFF, csv_bytes(STAFF_FILE_ROWS))
+    assert again.counts[Action.UNCHANGED] == 2
+
+
+def test_a_staff_member_found_in_a_new_unit_is_moved_but_the_running_roster_is_not(units):
+    unit_a, unit_b = units
+    person = StaffFactory(username="eero", email="eero.korhonen@example.org", unit=unit_a)
+    campaign = CampaignFactory(starts_on=dt.date.today() - dt.timedelta(days=5))
+    RosterEntryFactory(campaign=campaign, staff=person, unit=unit_a)
+
+    plan = run_import(ImportKind.STAFF, csv_bytes(STAFF_FILE_ROWS))
+
+    moved = next(o for o in plan.outcomes if o.key == "eero")
+    assert moved.action == Action.UPDATE
+    assert "unit: Yksikkö A → Yksikkö B" in moved.changes
+    person.refresh_from_db()
+    assert person.unit == unit_b
+    assert RosterEntry.objects.get(campaign=campaign, staff=person).unit == unit_a
+
+
+def test_staff_rows_with_problems_are_rejected_and_the_rest_imported(units):
+    plan = run_import(
+        ImportKind.STAFF,
+        csv_bytes(
+            [
+                ["username", "email", "first name", "last name", "unit", "leadership"],
+                ["ok", "ok@example.org", "Oona", "Ok", "A", "1"],
+                ["nounit", "", "Niko", "N", "ZZZ", ""],
+                ["bad", "not-an-email", "B", "B", "A", ""],
+                ["", "", "Nobody", "N", "A", ""],
+                ["flag", "", "F", "F", "A", "maybe"],
+                ["OK", "", "Oona", "Twice", "A", ""],
+                ["noname", "", "", "", "A", ""],
+            ]
+        ),
+    )
+    reasons = {o.line: o for o in plan.outcomes}
+    assert reasons[2].action == Action.CREATE
+    assert all(reasons[line].action == Action.REJECT for line in range(3, 9))
+    assert "ZZZ" in reasons[3].reason
+    assert "line 2" in reasons[7].reason
+    assert list(Staff.objects.values_list("username", flat=True)) == ["ok"]
+
+
+# Clients
+
+
+def test_clients_import_with_finnish_kinds_and_business_ids(db):
+    existing = ClientFactory(name="Oulun kaupunki", business_id="0187690-1", region="")
+    rows = [
+        ["Nimi", "Tyyppi", "Maakunta", "Y-tunnus", "Kumppani"],
+        ["Oulun kaupunki", "kunta", "Pohjois-Pohjanmaa", "0187690-1", "kyllä"],
+        ["Pirkanmaan hyvinvointialue", "Hyvinvointialue", "Pirkanmaa", "3221308-6", ""],
+        ["Mielenterveysyhdistys", "järjestö", "Uusimaa", "", "ei"],
+        ["Outo", "avaruusolento", "", "", ""],
+        ["Väärä tunnus", "yritys", "", "123", ""],
+        ["Kopio", "yritys", "", "3221308-6", ""],
+    ]
+    plan = run_import(ImportKind.CLIENTS, csv_bytes(rows))
+
+    assert [o.action for o in plan.outcomes] == [
+        Action.UPDATE,
+        Action.CREATE,
+        Action.CREATE,
+        Action.REJECT,
+        Action.REJECT,
+        Action.REJECT,
+    ]
+    existing.refresh_from_db()
+    assert (existing.region, existing.is_partner) == ("Pohjois-Pohjanmaa", True)
+    county = Client.objects.get(business_id="3221308-6")
+    assert county.kind == Client.Kind.WELLBEING_COUNTY
+    assert Client.objects.get(name="Mielenterveysyhdistys").kind == Client.Kind.NGO
+
+    again = plan_for(ImportKind.CLIENTS, csv_bytes(rows))
+    assert not again.has_changes
+
+
+def test_xlsx_clients_file(db):
+    content = xlsx_bytes(
+        [
+            ["Name", "Kind", "Region", "Business ID", "Partner"],
+            ["Tampere", "Municipality", "Pirkanmaa", "0211675-2", 1],
+        ]
+    )
+    run_import(ImportKind.CLIENTS, content)
+    client = Client.objects.get()
+    assert (client.kind, client.is_partner, client.business_id) == (
+        Client.Kind.MUNICIPALITY,
+        True,
+        "0211675-2",
+    )
+
+
+# Volume
+
+
+def test_ten_thousand_staff_rows_in_reasonable_time_and_memory(units):
+    rows = [["username", "email", "first name", "last name", "unit", "title", "leadership"]]
+    rows += [
+        [f"person{i}", f"person{i}@example.org", "Etu", f"Suku{i}", "AB"[i % 2], "Tutkija", "0"]
+        for i in range(10_000)
+    ]
+    content = csv_bytes(rows)
+    tracemalloc.start()
+    started = time.monotonic()
+
+    table = read_table(content=content)
+    plan = organisation_import(kind=ImportKind.STAFF, table=table)
+
+    elapsed = time.monotonic() - started
+    _size, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert plan.counts[Action.CREATE] == 10_000
+    assert Staff.objects.count() == 10_000
+    assert elapsed < 60
+    assert peak < 200 * 1024 * 1024
+
+    started = time.monotonic()
+    again = import_plan(kind=ImportKind.STAFF, table=table)
+    assert again.counts[Action.UNCHANGED] == 10_000
+    assert time.monotonic() - started < 30

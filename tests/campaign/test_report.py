@@ -1,0 +1,227 @@
+"""The campaign report against a small campaign whose figures are worked out by hand."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from campaign.report import campaign_report
+from ideas.models import Idea
+from tests.factories import (
+    CampaignFactory,
+    ClientFactory,
+    IdeaFactory,
+    RosterEntryFactory,
+    StaffFactory,
+    ThemeFactory,
+    UnitFactory,
+    VisitFactory,
+)
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def story():
+    """Unit A: three on the roster (a1 leads), unit B: two. Three counted visits (one joint),
+    one too short, one planned, one cancelled. Ideas: three, one duplicate, one from the short
+    visit that does not count."""
+    campaign = CampaignFactory(slug="tama", name="Tämä kampanja", starts_on=START)
+    unit_a, unit_b = UnitFactory(name="A", code="A"), UnitFactory(name="B", code="B")
+    a1 = StaffFactory(unit=unit_a, is_leadership=True, first_name="Salainen", last_name="Nimi")
+    a2, a3 = StaffFactory(unit=unit_a), StaffFactory(unit=unit_a)
+    b1, b2 = StaffFactory(unit=unit_b), StaffFactory(unit=unit_b)
+    for person in (a1, a2, a3, b1, b2):
+        RosterEntryFactory(campaign=campaign, staff=person)
+    c1 = ClientFactory(name="Espoon kaupunki", kind="municipality", region="Uusimaa")
+    c2 = ClientFactory(name="Mieli ry", kind="ngo", region="Pirkanmaa")
+    c3 = ClientFactory(name="Tampere", kind="municipality", region="Pirkanmaa")
+    t1, t2 = ThemeFactory(name="Avoin data"), ThemeFactory(name="Tilastot")
+
+    v1 = VisitFactory(campaign=campaign, client=c1, created_by=a1, benefit_rating=5)
+    v2 = VisitFactory(
+        campaign=campaign, client=c1, created_by=a2, participants=[a2, b1], benefit_rating=4
+    )
+    VisitFactory(campaign=campaign, client=c2, created_by=b1, benefit_rating=None)
+    short = VisitFactory(campaign=campaign, client=c3, created_by=a3, minutes=30, benefit_rating=2)
+    VisitFactory(campaign=campaign, client=c3, created_by=a3, status=Visit.Status.PLANNED)
+    VisitFactory(campaign=campaign, client=c3, created_by=a3, status=Visit.Status.CANCELLED)
+
+    first = IdeaFactory(visit=v1, theme=t1, status=Idea.Status.NEW)
+    IdeaFactory(
+        visit=v1,
+        theme=t1,
+        title="Yhteinen teemaviikkojen kalenteri",
+        text="Toivomme yhteistä vuosikalenteria.",
+        status=Idea.Status.IMPLEMENTED,
+        is_shareable=True,
+    )
+    IdeaFactory(visit=v2, theme=t2, status=Idea.Status.ACCEPTED)
+    IdeaFactory(visit=v2, status=Idea.Status.DUPLICATE, duplicate_of=first, is_shareable=True)
+    IdeaFactory(visit=short, status=Idea.Status.NEW)
+
+    previous = CampaignFactory(slug="edellinen", starts_on=START - dt.timedelta(days=365))
+    VisitFactory(campaign=previous, client=c1, created_by=a1, benefit_rating=3)
+    CampaignFactory(slug="seuraava", starts_on=START + dt.timedelta(days=365))
+    return campaign
+
+
+def test_headline_figures(story):
+    h = campaign_report(campaign=story).headline
+    assert h.counted_visits == 3
+    assert h.normal_client_work == 1
+    assert (h.planned, h.cancelled) == (1, 1)
+    assert h.clients_reached == 2
+    assert (h.headcount, h.visitors) == (5, 3)
+    assert h.participation == pytest.approx(0.6)
+    assert (h.leaders_on_roster, h.leaders_visited) == (1, 1)
+    assert (h.ideas, h.accepted_ideas) == (3, 2)
+    assert h.ideas_per_visit == pytest.approx(1.0)
+    assert h.average_benefit == pytest.approx(4.5)
+
+
+def test_breakdowns(story):
+    report = campaign_report(campaign=story)
+    assert {(b.label, b.count) for b in report.clients_by_kind} == {
+        ("Municipality", 1),
+        ("NGO", 1),
+    }
+    assert {(b.label, b.count) for b in report.clients_by_region} == {
+        ("Uusimaa", 1),
+        ("Pirkanmaa", 1),
+    }
+    assert [(b.label, b.count) for b in report.ideas_by_theme] == [
+        ("Avoin data", 2),
+        ("Tilastot", 1),
+    ]
+    assert {(b.label, b.count) for b in report.ideas_by_status if b.count} == {
+        ("New", 1),
+        ("Accepted", 1),
+        ("Implemented", 1),
+        ("Duplicate", 1),
+    }
+    assert [b.count for b in report.funnel] == [3, 2, 2, 1, 1]
+    assert [b.share for b in report.funnel] == [100, 67, 67, 33, 33]
+    assert [b.count for b in report.benefit_ratings] == [0, 0, 0, 1, 1]
+
+
+def test_leaderboard_and_shareable_ideas(story):
+    report = campaign_report(campaign=story)
+    standings = {s.unit.code: s for s in report.standings}
+    assert (standings["A"].visits, standings["A"].visitors, standings["A"].rank) == (2, 2, 1)
+    assert (standings["B"].visits, standings["B"].rank) == (2, None)  # below the minimum size
+    assert [(i.title, i.client, i.theme) for i in report.shareable_ideas] == [
+        ("Yhteinen teemaviikkojen kalenteri", "Espoon kaupunki", "Avoin data")
+    ]
+
+
+def test_comparison_with_the_campaign_that_ended_before(story):
+    report = campaign_report(campaign=story)
+    assert report.previous.slug == "edellinen"
+    rows = {row.label: (row.current, row.previous) for row in report.comparison}
+    assert rows["Counted visits"] == (3, 1)
+    assert rows["Development ideas"] == (3, 0)
+    assert rows["Average benefit (1–5)"] == (pytest.approx(4.5), pytest.approx(3.0))
+    assert rows["Ideas per visit"] == (pytest.approx(1.0), 0.0)
+
+
+def test_report_page_shows_the_story_without_staff_names(client, coordinator, story):
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("campaigns:report", args=[story.slug]), headers={"accept-language": "en"}
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert 'data-figure="counted-visits">3<' in text
+    assert 'data-figure="participation">60.0 %<' in text
+    assert "Toivomme yhteistä vuosikalenteria." in text
+    assert 'data-table="comparison"' in text
+    shareable = text[text.index('id="shareable-heading"') :]
+    assert "Salainen" not in shareable
+
+
+def test_report_in_finnish_by_default(client, coordinator, story):
+    client.force_login(coordinator)
+    response = client.get(reverse("campaigns:report", args=[story.slug]))
+    assert "Kampanjaraportti: Tämä kampanja" in response.text
+    assert "Tavallista asiakastyötä" in response.text
+
+
+def test_report_exports_as_xlsx_one_sheet_per_section(client, coordinator, story):
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("campaigns:report", args=[story.slug]),
+        {"format": "xlsx"},
+        headers={"accept-language": "en"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="tama-report.xlsx"'
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == [
+        "Summary",
+        "Comparison",
+        "Clients by kind",
+        "Clients by region",
+        "Ideas by theme",
+        "Ideas by status",
+        "Idea funnel",
+        "Benefit ratings",
+        "Leaderboard",
+        "Shareable ideas",
+    ]
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
+    assert summary["Counted visits"] == 3
+    assert summary["Participation %"] == 60
+    comparison = list(workbook["Comparison"].iter_rows(values_only=True))
+    assert comparison[1] == ("Counted visits", 3, 1)
+    shared = list(workbook["Shareable ideas"].iter_rows(values_only=True))
+    assert shared[1][:3] == (
+        "Yhteinen teemaviikkojen kalenteri",
+        "Toivomme yhteistä vuosikalenteria.",
+        "Espoon kaupunki",
+    )
+
+
+def test_unknown_format_shows_the_page(client, coordinator, story):
+    client.force_login(coordinator)
+    response = client.get(reverse("campaigns:report", args=[story.slug]), {"format": "pdf'"})
+    assert response.status_code == 200
+    assert "report" in response.context
+
+
+def test_report_runs_a_fixed_number_of_queries(client, coordinator, story):
+    client.force_login(coordinator)
+    url = reverse("campaigns:report", args=[story.slug])
+
+    def queries(**params):
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url, params)
+            if params:
+                b"".join(response.streaming_content)
+        return len(context)
+
+    few, few_xlsx = queries(), queries(format="xlsx")
+    for i in range(15):
+        unit = UnitFactory(code=f"X{i}")
+        person = StaffFactory(unit=unit)
+        RosterEntryFactory(campaign=story, staff=person)
+        visit = VisitFactory(
+            campaign=story, created_by=person, client=ClientFactory(region=f"Alue {i}")
+        )
+        IdeaFactory(visit=visit, theme=ThemeFactory(), is_shareable=True)
+    assert queries() == few
+    assert queries(format="xlsx") == few_xlsx

@@ -1,0 +1,264 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from campaign.models import Campaign, RosterEntry
+from campaign.previews import rule_change_needs_preview, rule_change_preview
+from campaign.services import campaign_clone, campaign_create, campaign_update, roster_take
+from leaderboard.services import leaderboard_cache_key
+from tests.factories import (
+    CampaignFactory,
+    RosterEntryFactory,
+    StaffFactory,
+    ThemeFactory,
+    UnitFactory,
+    VisitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2026, 3, 2)
+
+
+def _settings(**overrides):
+    values = {
+        "name": "Kylään 2027",
+        "slug": "kylaan-2027",
+        "starts_on": dt.date(2027, 3, 1),
+        "ends_on": dt.date(2027, 4, 11),
+    }
+    return values | overrides
+
+
+def test_create_sets_themes_and_takes_over_the_current_flag():
+    old = CampaignFactory(is_current=True)
+    themes = [ThemeFactory(name="Tiedolla johtaminen"), ThemeFactory(name="Tilastot")]
+
+    campaign = campaign_create(themes=themes, make_current=True, min_minutes=45, **_settings())
+
+    old.refresh_from_db()
+    assert campaign.is_current
+    assert not old.is_current
+    assert Campaign.objects.current() == campaign
+    assert set(campaign.themes.all()) == set(themes)
+    assert campaign.min_minutes == 45
+
+
+def test_create_rejects_an_end_before_the_start():
+    with pytest.raises(ValidationError):
+        campaign_create(**_settings(ends_on=dt.date(2027, 2, 1)))
+    assert not Campaign.objects.exists()
+
+
+def test_update_unsets_current_only_when_asked(campaign):
+    campaign_update(campaign=campaign, name="Uusi nimi")
+    campaign.refresh_from_db()
+    assert campaign.is_current
+    assert campaign.name == "Uusi nimi"
+
+    campaign_update(campaign=campaign, make_current=False)
+    campaign.refresh_from_db()
+    assert not campaign.is_current
+
+
+def test_update_drops_the_leaderboard_figures_when_the_change_commits(
+    campaign, django_capture_on_commit_callbacks
+):
+    cache.set(leaderboard_cache_key(campaign.pk), "stale")
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_update(campaign=campaign, weight_idea=Decimal("5"))
+    assert cache.get(leaderboard_cache_key(campaign.pk)) is None
+
+
+def test_clone_copies_rules_weights_themes_and_messages_but_no_visits_or_roster():
+    theme = ThemeFactory(name="Avoin data")
+    source = CampaignFactory(
+        starts_on=START,
+        grace_days=3,
+        visit_definition="Tunti asiakkaan luona.",
+        description="Johdon viesti.",
+        min_minutes=45,
+        remote_counts=True,
+        weight_visit=Decimal("2"),
+        weight_idea=Decimal("4"),
+        weight_accepted=Decimal("1.5"),
+        per_capita=False,
+        min_unit_size=5,
+        visit_target_per_unit=30,
+        is_current=True,
+    )
+    source.themes.add(theme)
+    VisitFactory(campaign=source)
+    RosterEntryFactory(campaign=source)
+
+    clone = campaign_clone(
+        source=source,
+        name="Kylään 2027",
+        slug="kylaan-2027",
+        starts_on=dt.date(2027, 3, 1),
+        ends_on=dt.date(2027, 4, 11),
+    )
+
+    for field in [
+        "grace_days",
+        "visit_definition",
+        "description",
+        "min_minutes",
+        "remote_counts",
+        "weight_visit",
+        "weight_idea",
+        "weight_accepted",
+        "per_capita",
+        "min_unit_size",
+        "visit_target_per_unit",
+    ]:
+        assert getattr(clone, field) == getattr(source, field), field
+    assert (clone.name, clone.slug, clone.starts_on) == (
+        "Kylään 2027",
+        "kylaan-2027",
+        dt.date(2027, 3, 1),
+    )
+    assert list(clone.themes.all()) == [theme]
+    assert not clone.visits.exists()
+    assert not clone.roster.exists()
+    assert not clone.is_current
+    source.refresh_from_db()
+    assert source.is_current
+
+
+def test_clone_needs_a_free_slug():
+    source = CampaignFactory(slug="taken")
+    with pytest.raises(ValidationError):
+        campaign_clone(source=source, name="x", slug="taken", starts_on=START, ends_on=START)
+
+
+def test_roster_take_adds_moves_and_removes_before_the_start():
+    campaign = CampaignFactory(starts_on=START)
+    unit_a, unit_b = UnitFactory(code="A"), UnitFactory(code="B")
+    stays = StaffFactory(unit=unit_a)
+    moved = StaffFactory(unit=unit_b, is_leadership=True)
+    left = StaffFactory(unit=unit_a, is_active=False)
+    StaffFactory(unit=None)  # no unit: not on any roster
+    RosterEntryFactory(campaign=campaign, staff=stays, unit=unit_a)
+    RosterEntryFactory(campaign=campaign, staff=moved, unit=unit_a, is_leadership=False)
+    RosterEntryFactory(campaign=campaign, staff=left, unit=unit_a)
+    newcomer = StaffFactory(unit=unit_b)
+
+    change = roster_take(campaign=campaign, today=START - dt.timedelta(days=1))
+
+    assert (change.added, change.moved, change.removed, change.unchanged) == (1, 1, 1, 1)
+    roster = {
+        e.staff_id: (e.unit_id, e.is_leadership)
+        for e in RosterEntry.objects.filter(campaign=campaign)
+    }
+    assert roster == {
+        stays.pk: (unit_a.pk, False),
+        moved.pk: (unit_b.pk, True),
+        newcomer.pk: (unit_b.pk, False),
+    }
+    again = roster_take(campaign=campaign, today=START - dt.timedelta(days=1))
+    assert not again.changed
+
+
+def test_roster_of_a_started_campaign_changes_only_when_confirmed():
+    campaign = CampaignFactory(starts_on=START)
+    person = StaffFactory(unit=UnitFactory(code="A"))
+    RosterEntryFactory(campaign=campaign, staff=person)
+    person.unit = UnitFactory(code="B")
+    person.save()
+
+    with pytest.raises(ValidationError):
+        roster_take(campaign=campaign, today=START + dt.timedelta(days=3))
+    assert RosterEntry.objects.get(campaign=campaign).unit.code == "A"
+
+    roster_take(campaign=campaign, confirm_started=True, today=START + dt.timedelta(days=3))
+    assert RosterEntry.objects.get(campaign=campaign).unit.code == "B"
+
+
+@pytest.fixture
+def two_units_with_visits():
+    """Unit A: three visits of 45 minutes. Unit B: one visit of 60 minutes. Both have 3 staff."""
+    campaign = CampaignFactory(starts_on=START, min_minutes=60, min_unit_size=1)
+    unit_a, unit_b = UnitFactory(name="A", code="A"), UnitFactory(name="B", code="B")
+    staff_a = [StaffFactory(unit=unit_a) for _ in range(3)]
+    staff_b = [StaffFactory(unit=unit_b) for _ in range(3)]
+    for person in [*staff_a, *staff_b]:
+        RosterEntryFactory(campaign=campaign, staff=person)
+    for person in staff_a:
+        VisitFactory(campaign=campaign, created_by=person, minutes=45)
+    VisitFactory(campaign=campaign, created_by=staff_b[0], minutes=60)
+    VisitFactory(campaign=campaign, created_by=staff_b[1], minutes=60, is_remote=True)
+    return campaign, unit_a, unit_b
+
+
+def test_rule_change_preview_counts_visits_and_ranks_under_the_new_rules(two_units_with_visits):
+    campaign, unit_a, unit_b = two_units_with_visits
+
+    preview = rule_change_preview(campaign=campaign, proposed={"min_minutes": 45})
+
+    assert (preview.counted_before, preview.counted_after) == (1, 4)
+    assert (preview.newly_counted, preview.no_longer_counted) == (3, 0)
+    by_unit = {change.unit: change for change in preview.units}
+    assert (by_unit[unit_a].rank_before, by_unit[unit_a].rank_after) == (2, 1)
+    assert (by_unit[unit_b].rank_before, by_unit[unit_b].rank_after) == (1, 2)
+    assert (by_unit[unit_a].visits_before, by_unit[unit_a].visits_after) == (0, 3)
+    assert by_unit[unit_a].score_after == Decimal("10.00")  # 3 visits x 1 point per 10 of 3
+    campaign.refresh_from_db()
+    assert campaign.min_minutes == 60  # nothing was saved
+
+
+def test_rule_change_preview_with_remote_visits_and_weights(two_units_with_visits):
+    campaign, _unit_a, unit_b = two_units_with_visits
+
+    preview = rule_change_preview(
+        campaign=campaign, proposed={"remote_counts": True, "weight_visit": Decimal("3")}
+    )
+
+    assert (preview.counted_before, preview.counted_after) == (1, 2)
+    change = next(c for c in preview.units if c.unit == unit_b)
+    assert (change.score_before, change.score_after) == (Decimal("3.33"), Decimal("20.00"))
+    campaign.refresh_from_db()
+    assert not campaign.remote_counts
+    assert campaign.weight_visit == Decimal("1")
+
+
+def test_preview_is_needed_only_for_rule_changes_when_visits_exist(two_units_with_visits):
+    campaign, *_ = two_units_with_visits
+    assert rule_change_needs_preview(campaign=campaign, proposed={"min_minutes": 30})
+    assert not rule_change_needs_preview(campaign=campaign, proposed={"min_minutes": 60})
+    assert not rule_change_needs_preview(campaign=campaign, proposed={"description": "Uusi"})
+    empty = CampaignFactory()
+    assert not rule_change_needs_preview(campaign=empty, proposed={"min_minutes": 30})
+
+
+def test_new_theme_names_are_created_once_and_added():
+    existing = ThemeFactory(name="Avoin data", is_active=False)
+    campaign = campaign_create(new_theme_names=["avoin data", "Tiedolla johtaminen"], **_settings())
+    assert set(campaign.themes.values_list("name", flat=True)) == {
+        "Avoin data",
+        "Tiedolla johtaminen",
+    }
+    existing.refresh_from_db()
+    assert existing.is_active
+
+    campaign_update(campaign=campaign, new_theme_names=["Tilastot"])
+    assert campaign.themes.count() == 3
+
+
+def test_a_confirmed_roster_change_is_in_the_audit_log():
+    campaign = CampaignFactory(starts_on=START)
+    person = StaffFactory(unit=UnitFactory(code="A"))
+    entry = RosterEntryFactory(campaign=campaign, staff=person)
+    person.unit = UnitFactory(code="B")
+    person.save()
+    newcomer = StaffFactory(unit=person.unit)
+
+    roster_take(campaign=campaign, confirm_started=True, today=START + dt.timedelta(days=3))
+
+    assert LogEntry.objects.get_for_object(entry).filter(action=LogEntry.Action.UPDATE).exists()
+    added = RosterEntry.objects.get(campaign=campaign, staff=newcomer)
+    assert LogEntry.objects.get_for_object(added).filter(action=LogEntry.Action.CREATE).exists()

@@ -1,0 +1,243 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from campaign.models import Campaign, RosterEntry
+from tests.factories import (
+    CampaignFactory,
+    RosterEntryFactory,
+    StaffFactory,
+    ThemeFactory,
+    UnitFactory,
+    VisitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SLUG_PAGES = ["campaigns:edit", "campaigns:clone", "campaigns:roster", "campaigns:report"]
+
+
+def _pages(slug):
+    return [
+        reverse("campaigns:list"),
+        reverse("campaigns:create"),
+        reverse("campaigns:import"),
+        *[reverse(name, args=[slug]) for name in SLUG_PAGES],
+    ]
+
+
+@pytest.mark.parametrize("role", ["staff_member", "unit_manager"])
+def test_only_coordinators_get_in(client, campaign, role, request):
+    client.force_login(request.getfixturevalue(role))
+    for url in _pages(campaign.slug):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {}).status_code == 403, url
+
+
+def test_anonymous_is_sent_to_login(client, campaign):
+    for url in _pages(campaign.slug):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_coordinator_gets_every_page(client, campaign, coordinator):
+    client.force_login(coordinator)
+    for url in _pages(campaign.slug):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert campaign.name in client.get(reverse("campaigns:list")).text
+
+
+def test_unknown_campaign_is_404(client, coordinator):
+    client.force_login(coordinator)
+    for name in SLUG_PAGES:
+        assert client.get(reverse(name, args=["no-such"])).status_code == 404
+
+
+def test_navigation_shows_campaigns_to_coordinators_only(client, coordinator, staff_member):
+    client.force_login(staff_member)
+    assert reverse("campaigns:list") not in client.get("/").text
+    client.force_login(coordinator)
+    assert reverse("campaigns:list") in client.get("/").text
+
+
+def _form_data(campaign=None, **overrides):
+    data = {
+        "name": "Kylään 2027",
+        "slug": "kylaan-2027",
+        "starts_on": "2027-03-01",
+        "ends_on": "2027-04-11",
+        "grace_days": 7,
+        "visit_definition": "Tunti asiakkaan luona, enimmäkseen kuunnellen.",
+        "description": "Lähdetään kylään!",
+        "min_minutes": 60,
+        "weight_visit": "1",
+        "weight_idea": "3",
+        "weight_accepted": "2",
+        "per_capita": "on",
+        "min_unit_size": 3,
+        "visit_target_per_unit": "",
+    }
+    if campaign is not None:
+        data |= {
+            "name": campaign.name,
+            "slug": campaign.slug,
+            "starts_on": campaign.starts_on.isoformat(),
+            "ends_on": campaign.ends_on.isoformat(),
+            "make_current": "on" if campaign.is_current else "",
+        }
+    return data | overrides
+
+
+def test_create_a_campaign(client, coordinator):
+    theme = ThemeFactory(name="Avoin data")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("campaigns:create"), _form_data(themes=[theme.pk], make_current="on")
+    )
+    campaign = Campaign.objects.get(slug="kylaan-2027")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("campaigns:roster", args=[campaign.slug])
+    assert campaign.is_current
+    assert list(campaign.themes.all()) == [theme]
+
+
+def test_create_with_bad_dates_keeps_the_input_and_says_why(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("campaigns:create"), _form_data(ends_on="2027-01-01", name="Säilyy")
+    )
+    assert response.status_code == 200
+    assert not Campaign.objects.exists()
+    assert "Säilyy" in response.text
+    assert response.context["form"].errors
+
+
+def test_making_a_campaign_current_unsets_the_other(client, coordinator, campaign):
+    client.force_login(coordinator)
+    client.post(reverse("campaigns:create"), _form_data(make_current="on"))
+    campaign.refresh_from_db()
+    assert not campaign.is_current
+    assert Campaign.objects.get(is_current=True).slug == "kylaan-2027"
+
+
+def test_edit_without_visits_saves_at_once(client, coordinator, campaign):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("campaigns:edit", args=[campaign.slug]), _form_data(campaign, min_minutes=45)
+    )
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.min_minutes == 45
+
+
+def test_rule_change_with_visits_is_previewed_before_it_is_saved(client, coordinator, campaign):
+    VisitFactory(campaign=campaign, minutes=45)
+    VisitFactory(campaign=campaign, minutes=60)
+    client.force_login(coordinator)
+    url = reverse("campaigns:edit", args=[campaign.slug])
+
+    response = client.post(url, _form_data(campaign, min_minutes=45))
+
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert (preview.counted_before, preview.counted_after) == (1, 2)
+    assert 'data-figure="counted-after">2<' in response.text
+    campaign.refresh_from_db()
+    assert campaign.min_minutes == 60
+
+    response = client.post(url, _form_data(campaign, min_minutes=45, confirm="1"))
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.min_minutes == 45
+
+
+def test_message_change_with_visits_needs_no_preview(client, coordinator, campaign):
+    VisitFactory(campaign=campaign)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("campaigns:edit", args=[campaign.slug]),
+        _form_data(campaign, description="Uusi viesti johdolta"),
+    )
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.description == "Uusi viesti johdolta"
+
+
+def test_clone_page_suggests_next_year_and_creates_the_copy(client, coordinator, campaign):
+    VisitFactory(campaign=campaign)
+    client.force_login(coordinator)
+    url = reverse("campaigns:clone", args=[campaign.slug])
+    form = client.get(url).context["form"]
+    assert form.initial["starts_on"] == campaign.starts_on.replace(year=2027)
+
+    response = client.post(
+        url,
+        {
+            "name": "Seuraava",
+            "slug": "seuraava",
+            "starts_on": "2027-03-01",
+            "ends_on": "2027-04-11",
+        },
+    )
+    copy = Campaign.objects.get(slug="seuraava")
+    assert response["Location"] == reverse("campaigns:edit", args=["seuraava"])
+    assert copy.min_minutes == campaign.min_minutes
+    assert not copy.visits.exists()
+
+
+def test_clone_with_a_taken_slug_says_so(client, coordinator, campaign):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("campaigns:clone", args=[campaign.slug]),
+        {"name": "x", "slug": campaign.slug, "starts_on": "2027-03-01", "ends_on": "2027-04-11"},
+    )
+    assert response.status_code == 200
+    assert "slug" in response.context["form"].errors
+
+
+def test_roster_of_a_future_campaign_is_taken(client, coordinator):
+    campaign = CampaignFactory(starts_on=dt.date.today() + dt.timedelta(days=10))
+    StaffFactory(unit=UnitFactory())
+    client.force_login(coordinator)
+    response = client.post(reverse("campaigns:roster", args=[campaign.slug]))
+    assert response.status_code == 302
+    # Every staff member with a unit is on it, the coordinator included.
+    assert RosterEntry.objects.filter(campaign=campaign).count() == 2
+
+
+def test_roster_of_a_started_campaign_needs_confirmation(client, coordinator):
+    campaign = CampaignFactory(starts_on=dt.date.today() - dt.timedelta(days=3))
+    client.force_login(coordinator)
+    url = reverse("campaigns:roster", args=[campaign.slug])
+
+    response = client.post(url)
+    assert response.status_code == 200
+    assert response.context["form"].errors["confirm_started"]
+    assert not RosterEntry.objects.filter(campaign=campaign).exists()
+
+    response = client.post(url, {"confirm_started": "on"})
+    assert response.status_code == 302
+    assert RosterEntry.objects.filter(campaign=campaign).exists()
+
+
+def test_campaign_list_runs_a_fixed_number_of_queries(client, coordinator):
+    client.force_login(coordinator)
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("campaigns:list")).status_code == 200
+        return len(context)
+
+    for _ in range(2):
+        campaign = CampaignFactory()
+        RosterEntryFactory(campaign=campaign)
+    few = queries()
+    for _ in range(20):
+        campaign = CampaignFactory()
+        VisitFactory(campaign=campaign)
+    assert queries() == few
