@@ -3,13 +3,12 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from campaign.models import Campaign, RosterEntry
 from campaign.previews import rule_change_needs_preview, rule_change_preview
 from campaign.services import campaign_clone, campaign_create, campaign_update, roster_take
-from leaderboard.services import leaderboard_cache_key
+from leaderboard.models import LeaderboardGeneration
 from tests.factories import (
     CampaignFactory,
     RosterEntryFactory,
@@ -65,13 +64,18 @@ def test_update_unsets_current_only_when_asked(campaign):
     assert not campaign.is_current
 
 
-def test_update_drops_the_leaderboard_figures_when_the_change_commits(
-    campaign, django_capture_on_commit_callbacks
-):
-    cache.set(leaderboard_cache_key(campaign.pk), "stale")
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign_update(campaign=campaign, weight_idea=Decimal("5"))
-    assert cache.get(leaderboard_cache_key(campaign.pk)) is None
+def test_update_marks_the_leaderboard_figures_stale(campaign):
+    def generation():
+        return (
+            LeaderboardGeneration.objects.filter(campaign=campaign)
+            .values_list("generation", flat=True)
+            .first()
+            or 0
+        )
+
+    before = generation()
+    campaign_update(campaign=campaign, weight_idea=Decimal("5"))
+    assert generation() == before + 1
 
 
 def test_clone_copies_rules_weights_themes_and_messages_but_no_visits_or_roster():
