@@ -32,7 +32,7 @@ def _transition_error(current: str, new: str) -> str:
 
 def _locked(idea: Idea) -> Idea:
     """The idea re-read under a row lock, so two triagers cannot both move it from one status."""
-    return Idea.objects.select_for_update().select_related("owner_unit").get(pk=idea.pk)
+    return Idea.objects.select_for_update(of=("self",)).select_related("owner_unit").get(pk=idea.pk)
 
 
 def _check_may_triage(*, user: Staff, idea: Idea) -> None:
@@ -95,6 +95,7 @@ def idea_mark_duplicate(*, idea: Idea, original: Idea, by: Staff) -> Idea:
     `original` instead, so every chain ends at one original and each move stays in the history."""
     idea = _locked(idea)
     _check_may_triage(user=by, idea=idea)
+    original = _locked(original)
     if original.pk == idea.pk:
         raise ValidationError({"original": _("An idea cannot be a duplicate of itself.")})
     if original.status == IdeaStatus.DUPLICATE:
