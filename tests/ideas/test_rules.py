@@ -16,7 +16,11 @@ def test_the_happy_path_is_one_step_at_a_time():
     path = ["new", "in_review", "accepted", "in_progress", "implemented"]
     for current, following in zip(path, path[1:], strict=False):
         assert idea_can_move(current, following)
-    for current, skipped in [("new", "accepted"), ("new", "implemented"), ("in_review", "in_progress")]:
+    for current, skipped in [
+        ("new", "accepted"),
+        ("new", "implemented"),
+        ("in_review", "in_progress"),
+    ]:
         assert not idea_can_move(current, skipped)
 
 
