@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from ideas.models import Idea, IdeaStatus
@@ -14,7 +16,7 @@ def test_every_status_has_its_next_steps_and_they_are_real_statuses():
 
 def test_the_happy_path_is_one_step_at_a_time():
     path = ["new", "in_review", "accepted", "in_progress", "implemented"]
-    for current, following in zip(path, path[1:], strict=False):
+    for current, following in itertools.pairwise(path):
         assert idea_can_move(current, following)
     for current, skipped in [
         ("new", "accepted"),

@@ -168,11 +168,12 @@ def test_the_list_runs_a_fixed_number_of_queries(client, coordinator, campaign):
     client.force_login(coordinator)
     units = [UnitFactory() for _ in range(3)]
     themes = [ThemeFactory() for _ in range(3)]
+    staff = [StaffFactory(unit=unit) for unit in units]
 
     def make(count):
         Idea.objects.all().delete()
         for n in range(count):
-            people = [StaffFactory(unit=units[n % 3]), StaffFactory(unit=units[(n + 1) % 3])]
+            people = [staff[n % 3], staff[(n + 1) % 3]]
             visit = VisitFactory(campaign=campaign, created_by=people[0], participants=people)
             IdeaFactory(visit=visit, theme=themes[n % 3], owner_unit=units[n % 3])
 
@@ -242,7 +243,7 @@ def test_detail_shows_the_visit_client_duplicates_and_readable_history(
 def test_only_triagers_see_the_triage_form(client, world, unit_manager, staff_member):
     client.force_login(unit_manager)
     assert (
-        'action="/ideas/%d/triage/"' % world.owned.pk
+        f'action="/ideas/{world.owned.pk}/triage/"'
         in client.get(reverse("ideas:detail", args=[world.owned.pk])).content.decode()
     )
     assert (
