@@ -187,6 +187,15 @@ def _add_errors(form, error: ValidationError, fallback_field=None):
         form.add_error(fallback_field, error)
 
 
+def _after_triage(request, idea):
+    """Back to the idea, or to the list when a manager handed the idea to another unit and can
+    no longer see it."""
+    if idea_for_detail(user=request.user, pk=idea.pk) is None:
+        messages.info(request, _("The idea now belongs to a unit whose ideas you do not see."))
+        return redirect("ideas:list")
+    return redirect(idea)
+
+
 @require_POST
 def idea_triage_view(request, pk: int):
     idea = _visible_idea(request, pk)
@@ -209,7 +218,7 @@ def idea_triage_view(request, pk: int):
             _add_errors(form, error)
         else:
             messages.success(request, _("The idea was saved."))
-            return redirect(idea)
+            return _after_triage(request, idea)
     return _render_detail(request, idea, triage_form=form)
 
 

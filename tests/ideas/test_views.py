@@ -387,3 +387,16 @@ def test_triage_and_duplicate_refuse_get(client, coordinator, world):
     client.force_login(coordinator)
     assert client.get(reverse("ideas:triage", args=[world.own.pk])).status_code == 405
     assert client.get(reverse("ideas:mark_duplicate", args=[world.own.pk])).status_code == 405
+
+
+def test_a_manager_who_hands_an_idea_to_another_unit_returns_to_the_list(
+    client, unit_manager, world, other_unit
+):
+    client.force_login(unit_manager)
+    response = client.post(
+        reverse("ideas:triage", args=[world.owned.pk]),
+        triage_data(world.owned, owner_unit=other_unit.pk),
+    )
+    assert response["Location"] == LIST
+    world.owned.refresh_from_db()
+    assert world.owned.owner_unit == other_unit
