@@ -4,6 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from ideas.models import Idea, IdeaExport
 from ideas.services import idea_export_record, idea_mark_duplicate, idea_triage
@@ -62,7 +63,7 @@ def test_triage_walks_the_whole_lifecycle(coordinator):
 
 def test_an_illegal_jump_is_refused_with_a_message_naming_the_allowed_steps(coordinator):
     idea = IdeaFactory()
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         triage(idea, coordinator, status=Idea.Status.IMPLEMENTED, official_response="Valmis")
     message = error.value.message_dict["status"][0]
     assert "New" in message
