@@ -29,6 +29,7 @@ from ideas.services import idea_export_record, idea_mark_duplicate, idea_triage
 from ideas.tables import IdeaTable
 
 PER_PAGE = 25
+LIST_QUERY_KEY = "ideas_list_query"
 
 
 class IdeaListView(SingleTableMixin, FilterView):
@@ -39,6 +40,13 @@ class IdeaListView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return idea_list(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        # Remembered so that an idea's page can lead back to the list as it was filtered.
+        query = request.GET.urlencode()
+        if request.session.get(LIST_QUERY_KEY) != query:
+            request.session[LIST_QUERY_KEY] = query
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -160,6 +168,7 @@ def _render_detail(request, idea, *, triage_form=None, duplicate_form=None):
         "history": idea_history(idea=idea),
         "can_triage": can_triage,
         "next_statuses": [Idea.Status(s).label for s in idea_next_statuses(idea.status)],
+        "list_query": request.session.get(LIST_QUERY_KEY, ""),
     }
     if can_triage:
         context["triage_form"] = triage_form or IdeaTriageForm(idea=idea, user=request.user)

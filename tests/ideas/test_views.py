@@ -180,6 +180,7 @@ def test_the_list_runs_a_fixed_number_of_queries(client, coordinator, campaign):
     counts = []
     for size in (10, 30):
         make(size)
+        client.get(LIST)  # the first visit also stores the list's filters in the session
         with CaptureQueriesContext(connection) as queries:
             response = client.get(LIST)
             assert len(response.context["table"].paginated_rows) == min(size, 25)
@@ -400,3 +401,10 @@ def test_a_manager_who_hands_an_idea_to_another_unit_returns_to_the_list(
     assert response["Location"] == LIST
     world.owned.refresh_from_db()
     assert world.owned.owner_unit == other_unit
+
+
+def test_the_idea_page_leads_back_to_the_list_as_it_was_filtered(client, coordinator, varied):
+    client.force_login(coordinator)
+    client.get(f"{LIST}?status=in_review&sort=title")
+    page = client.get(reverse("ideas:detail", args=[varied["b"].pk])).content.decode()
+    assert 'href="/ideas/?status=in_review&amp;sort=title"' in page
