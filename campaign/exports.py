@@ -5,6 +5,7 @@ Text that a spreadsheet would read as a formula is neutralised in both formats.
 
 import csv
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -13,6 +14,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -22,6 +24,8 @@ CSV_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 XLSX_DATE_FORMAT = "d.m.yyyy"
 XLSX_DATETIME_FORMAT = "d.m.yyyy h:mm"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_SHEET_TITLE_MAX = 31
+XLSX_SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 
 
 def neutralise(text: str) -> str:
@@ -92,17 +96,39 @@ def _xlsx_cell(sheet, value):
         cell.number_format = XLSX_DATE_FORMAT
         return cell
     if isinstance(value, str):
-        return neutralise(value)
+        return _xlsx_text(value)
     return value
 
 
+def _xlsx_text(value: str) -> str:
+    """Control characters that XML cannot hold are dropped (a worksheet would refuse the whole
+    file), then formula-like text is neutralised."""
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def xlsx_sheet_title(workbook: Workbook, title: str) -> str:
+    """A sheet name Excel accepts: no []:*?/\\ characters, at most 31 characters, not empty and
+    unique in the workbook (a number is added, inside the length limit, when needed)."""
+    base = XLSX_SHEET_TITLE_FORBIDDEN.sub("-", ILLEGAL_CHARACTERS_RE.sub("", str(title)))
+    base = base.strip().strip("'") or "-"
+    taken = {name.casefold() for name in workbook.sheetnames}
+    candidate = base[:XLSX_SHEET_TITLE_MAX]
+    number = 1
+    while candidate.casefold() in taken:
+        number += 1
+        suffix = f" ({number})"
+        candidate = base[: XLSX_SHEET_TITLE_MAX - len(suffix)] + suffix
+    return candidate
+
+
 def xlsx_sheet(workbook: Workbook, *, title: str, header: Sequence[str], rows: Iterable[Sequence]):
-    """Append a sheet with a bold, frozen, filtered header row and typed cells."""
-    sheet = workbook.create_sheet(title=title[:31])
+    """Append a sheet with a bold, frozen, filtered header row and typed cells. Returns the
+    number of data rows written."""
+    sheet = workbook.create_sheet(title=xlsx_sheet_title(workbook, title))
     sheet.freeze_panes = "A2"
     header_cells = []
     for name in header:
-        cell = WriteOnlyCell(sheet, value=neutralise(str(name)))
+        cell = WriteOnlyCell(sheet, value=_xlsx_text(str(name)))
         cell.font = Font(bold=True)
         header_cells.append(cell)
     sheet.append(header_cells)

@@ -23,6 +23,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("ideas/", include("ideas.urls")),
     path("leaderboard/", include("leaderboard.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ideas.models import Idea
+from ideas.models import Idea, IdeaExport
 
 
 @admin.register(Idea)
@@ -11,3 +11,22 @@ class IdeaAdmin(admin.ModelAdmin):
     list_select_related = ["theme", "owner_unit"]
     autocomplete_fields = ["visit", "duplicate_of", "owner_unit", "created_by"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(IdeaExport)
+class IdeaExportAdmin(admin.ModelAdmin):
+    """Read-only: the audit of idea exports is written by the export views only."""
+
+    list_display = ["exported_at", "exported_by", "format", "row_count", "query"]
+    list_filter = ["format"]
+    list_select_related = ["exported_by"]
+    search_fields = ["exported_by__username", "query"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -135,3 +135,40 @@ class Idea(models.Model):
 
     def get_absolute_url(self):
         return reverse("ideas:detail", args=[self.pk])
+
+
+class IdeaExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+    XLSX_BY_OWNER = "xlsx_by_owner", _("XLSX, one sheet per owner unit")
+
+
+class IdeaExport(models.Model):
+    """An audit row for every idea list that left the system: who, when, which filter, how many."""
+
+    Format = IdeaExportFormat
+
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exported by"),
+        on_delete=models.PROTECT,
+        related_name="idea_exports",
+    )
+    exported_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices)
+    query = models.TextField(_("filter"), blank=True, help_text=_("The list's query string."))
+    row_count = models.PositiveIntegerField(_("rows"))
+
+    class Meta:
+        verbose_name = _("idea export")
+        verbose_name_plural = _("idea exports")
+        ordering = ["-exported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format__in=IdeaExportFormat.values),
+                name="idea_export_format_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exported_by} {self.exported_at:%Y-%m-%d %H:%M} ({self.row_count})"

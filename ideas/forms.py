@@ -1,0 +1,79 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Theme, Unit
+from ideas.filters import DateInput
+from ideas.models import Idea, IdeaStatus
+from ideas.rules import idea_can_set_shareable, idea_next_statuses
+
+
+class IdeaTriageForm(forms.Form):
+    """Input for `idea_triage`. The status list offers the idea's current status and the steps
+    the lifecycle allows from it; the service is what refuses any other jump."""
+
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=Theme.objects.none(), required=False, empty_label=_("No theme")
+    )
+    owner_unit = forms.ModelChoiceField(
+        label=_("Owner unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("No owner unit"),
+        help_text=_("The unit that must act on the idea; may differ from the collecting unit."),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=IdeaStatus.choices)
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+    official_response = forms.CharField(
+        label=_("Official response"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The answer the client and the collecting unit will see."),
+    )
+    is_shareable = forms.BooleanField(label=_("Show in the campaign report"), required=False)
+
+    def __init__(self, *args, idea: Idea, user, **kwargs):
+        initial = {
+            "theme": idea.theme_id,
+            "owner_unit": idea.owner_unit_id,
+            "status": idea.status,
+            "due_on": idea.due_on,
+            "official_response": idea.official_response,
+            "is_shareable": idea.is_shareable,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(
+            Q(is_active=True) | Q(pk=idea.theme_id)
+        )
+        self.fields["owner_unit"].queryset = Unit.objects.filter(
+            Q(is_active=True) | Q(pk=idea.owner_unit_id)
+        )
+        offered = [idea.status, *idea_next_statuses(idea.status)]
+        offered = [s for s in offered if s != IdeaStatus.DUPLICATE or idea.status == s]
+        self.fields["status"].widget.choices = [
+            (value, label) for value, label in IdeaStatus.choices if value in offered
+        ]
+        if not idea_can_set_shareable(user=user):
+            del self.fields["is_shareable"]
+
+
+class IdeaDuplicateForm(forms.Form):
+    original = forms.IntegerField(
+        label=_("Number of the original idea"),
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("The idea number shown in the list; this idea will point to it."),
+    )
+
+    def __init__(self, *args, visible_ideas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visible_ideas = visible_ideas
+
+    def clean_original(self):
+        number = self.cleaned_data["original"]
+        original = self.visible_ideas.filter(pk=number).first()
+        if original is None:
+            raise forms.ValidationError(
+                _("There is no idea number %(number)s that you can see."), params={"number": number}
+            )
+        return original

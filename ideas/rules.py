@@ -1,0 +1,49 @@
+"""Rules for ideas, in one place each: the lifecycle (which status may follow which) and who may
+triage an idea.
+
+The lifecycle is new → in review → accepted → in progress → implemented, or declined / duplicate.
+A step back is allowed where a coordinator may need to correct course (an implementation is
+reopened, a declined or duplicate idea is taken back into review); any other jump is refused.
+"""
+
+from ideas.models import IdeaStatus
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    IdeaStatus.NEW: frozenset({IdeaStatus.IN_REVIEW, IdeaStatus.DECLINED, IdeaStatus.DUPLICATE}),
+    IdeaStatus.IN_REVIEW: frozenset(
+        {IdeaStatus.ACCEPTED, IdeaStatus.DECLINED, IdeaStatus.DUPLICATE}
+    ),
+    IdeaStatus.ACCEPTED: frozenset({IdeaStatus.IN_PROGRESS, IdeaStatus.DECLINED}),
+    IdeaStatus.IN_PROGRESS: frozenset({IdeaStatus.IMPLEMENTED, IdeaStatus.ACCEPTED}),
+    IdeaStatus.IMPLEMENTED: frozenset({IdeaStatus.IN_PROGRESS}),
+    IdeaStatus.DECLINED: frozenset({IdeaStatus.IN_REVIEW}),
+    IdeaStatus.DUPLICATE: frozenset({IdeaStatus.IN_REVIEW}),
+}
+
+
+def idea_next_statuses(current: str) -> list[str]:
+    """The statuses an idea may move to from `current`, in lifecycle order."""
+    allowed = TRANSITIONS.get(current, frozenset())
+    return [status for status in IdeaStatus.values if status in allowed]
+
+
+def idea_can_move(current: str, new: str) -> bool:
+    """Keeping the status is always allowed; changing it must follow TRANSITIONS."""
+    return current == new or new in TRANSITIONS.get(current, frozenset())
+
+
+def idea_can_triage(*, user, idea) -> bool:
+    """Coordinators triage every idea; a unit manager the ideas their unit (or department) owns."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("ideas.triage_idea"):
+        return True
+    if not (user.has_perm("ideas.view_unit_ideas") and user.unit_id and idea.owner_unit_id):
+        return False
+    owner = idea.owner_unit
+    return user.unit_id in (owner.pk, owner.parent_id)
+
+
+def idea_can_set_shareable(*, user) -> bool:
+    """Only coordinators pick the ideas shown in the campaign report."""
+    return user.has_perm("ideas.triage_idea")

@@ -1,0 +1,59 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from ideas.models import Idea
+
+
+class IdeaTable(tables.Table):
+    """The idea list. Every sortable column ends its ordering on the idea's id, so pages and
+    exports list tied rows in the same order."""
+
+    id = tables.Column(verbose_name=_("No."), order_by=("pk",), attrs={"td": {"class": "number"}})
+    title = tables.Column(verbose_name=_("Title"), linkify=True, order_by=("title", "pk"))
+    client = tables.Column(
+        verbose_name=_("Client"),
+        accessor="visit__client__name",
+        order_by=("visit__client__name", "pk"),
+    )
+    visited_on = tables.DateColumn(
+        verbose_name=_("Visit date"),
+        accessor="visit__visited_on",
+        short=True,
+        order_by=("visit__visited_on", "pk"),
+    )
+    collecting_units = tables.Column(
+        verbose_name=_("Collecting units"), orderable=False, default="–"
+    )
+    theme = tables.Column(verbose_name=_("Theme"), order_by=("theme__name", "pk"), default="–")
+    owner_unit = tables.Column(
+        verbose_name=_("Owner unit"), order_by=("owner_unit__name", "pk"), default="–"
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "pk"))
+    due_on = tables.DateColumn(
+        verbose_name=_("Due date"), short=True, order_by=("due_on", "pk"), default="–"
+    )
+
+    class Meta:
+        model = Idea
+        fields = [
+            "id",
+            "title",
+            "client",
+            "visited_on",
+            "collecting_units",
+            "theme",
+            "owner_unit",
+            "status",
+            "due_on",
+        ]
+        template_name = "ideas/_idea_table.html"
+        attrs = {"class": "table table--ideas"}
+        empty_text = _("No ideas match these filters.")
+
+    def render_status(self, record):
+        return format_html(
+            '<span class="badge badge--idea-{}">{}</span>',
+            record.status,
+            record.get_status_display(),
+        )

@@ -1,0 +1,247 @@
+import itertools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from campaign.exports import csv_response, xlsx_response, xlsx_sheet, xlsx_workbook
+from ideas.exports import EXPORT_CHUNK_SIZE, idea_export_header, idea_export_rows
+from ideas.filters import IdeaFilter
+from ideas.forms import IdeaDuplicateForm, IdeaTriageForm
+from ideas.models import Idea, IdeaExport
+from ideas.rules import idea_can_triage, idea_next_statuses
+from ideas.selectors import (
+    idea_duplicates,
+    idea_for_detail,
+    idea_history,
+    idea_list,
+    idea_participants,
+)
+from ideas.services import idea_export_record, idea_mark_duplicate, idea_triage
+from ideas.tables import IdeaTable
+
+PER_PAGE = 25
+LIST_QUERY_KEY = "ideas_list_query"
+
+
+class IdeaListView(SingleTableMixin, FilterView):
+    table_class = IdeaTable
+    filterset_class = IdeaFilter
+    table_pagination = {"per_page": PER_PAGE}
+    template_name = "ideas/idea_list.html"
+
+    def get_queryset(self):
+        return idea_list(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        # Remembered so that an idea's page can lead back to the list as it was filtered.
+        query = request.GET.urlencode()
+        if request.session.get(LIST_QUERY_KEY) != query:
+            request.session[LIST_QUERY_KEY] = query
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["query"] = self.request.GET.urlencode()
+        context["can_export"] = user.has_perm("ideas.export_idea")
+        context["can_export_by_owner"] = user.has_perm("ideas.export_idea") and user.has_perm(
+            "ideas.view_all_ideas"
+        )
+        return context
+
+
+def _ideas_as_listed(request):
+    """The rows the list shows for this query string: same scope, filters and sort, all pages."""
+    filterset = IdeaFilter(request.GET, queryset=idea_list(user=request.user), request=request)
+    ideas = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    table = IdeaTable(ideas, order_by=request.GET.get("sort"))
+    return table.data.data
+
+
+def _detail_prefix(request) -> str:
+    return request.build_absolute_uri(reverse("ideas:list"))
+
+
+def _filename(stem: str, extension: str) -> str:
+    return f"{stem}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@require_GET
+@permission_required("ideas.export_idea", raise_exception=True)
+def export_csv(request):
+    ideas = _ideas_as_listed(request)
+    # Counted before streaming, from the same query, so the audit row is written even when the
+    # download is cut short.
+    idea_export_record(
+        by=request.user,
+        export_format=IdeaExport.Format.CSV,
+        query=request.GET.urlencode(),
+        row_count=ideas.count(),
+    )
+    rows = idea_export_rows(
+        ideas.iterator(chunk_size=EXPORT_CHUNK_SIZE), detail_url_prefix=_detail_prefix(request)
+    )
+    return csv_response(
+        filename=_filename(_("ideas"), "csv"), header=idea_export_header(), rows=rows
+    )
+
+
+@require_GET
+@permission_required("ideas.export_idea", raise_exception=True)
+def export_xlsx(request):
+    ideas = _ideas_as_listed(request)
+    workbook = xlsx_workbook()
+    count = xlsx_sheet(
+        workbook,
+        title=_("Ideas"),
+        header=idea_export_header(),
+        rows=idea_export_rows(
+            ideas.iterator(chunk_size=EXPORT_CHUNK_SIZE),
+            detail_url_prefix=_detail_prefix(request),
+        ),
+    )
+    idea_export_record(
+        by=request.user,
+        export_format=IdeaExport.Format.XLSX,
+        query=request.GET.urlencode(),
+        row_count=count,
+    )
+    return xlsx_response(workbook, filename=_filename(_("ideas"), "xlsx"))
+
+
+@require_GET
+@permission_required(["ideas.export_idea", "ideas.view_all_ideas"], raise_exception=True)
+def export_by_owner(request):
+    """One sheet per owner unit (and one for ideas without an owner), for the current filters:
+    each unit gets its own list in one click."""
+    ideas = _ideas_as_listed(request).order_by(
+        "owner_unit__name", "owner_unit_id", "-created_at", "-pk"
+    )
+    header = idea_export_header()
+    prefix = _detail_prefix(request)
+    workbook = xlsx_workbook()
+    total = 0
+    groups = itertools.groupby(
+        ideas.iterator(chunk_size=EXPORT_CHUNK_SIZE), key=lambda idea: idea.owner_unit_id
+    )
+    for _owner_id, group in groups:
+        first = next(group)
+        title = first.owner_unit.name if first.owner_unit else _("No owner unit")
+        rows = idea_export_rows(itertools.chain([first], group), detail_url_prefix=prefix)
+        total += xlsx_sheet(workbook, title=title, header=header, rows=rows)
+    if total == 0:
+        xlsx_sheet(workbook, title=_("Ideas"), header=header, rows=[])
+    idea_export_record(
+        by=request.user,
+        export_format=IdeaExport.Format.XLSX_BY_OWNER,
+        query=request.GET.urlencode(),
+        row_count=total,
+    )
+    return xlsx_response(workbook, filename=_filename(_("ideas-by-owner-unit"), "xlsx"))
+
+
+MAX_ID = 2**63 - 1
+
+
+def _visible_idea(request, pk: int) -> Idea:
+    idea = idea_for_detail(user=request.user, pk=pk) if pk <= MAX_ID else None
+    if idea is None:
+        raise Http404(_("No such idea."))
+    return idea
+
+
+def _render_detail(request, idea, *, triage_form=None, duplicate_form=None):
+    can_triage = idea_can_triage(user=request.user, idea=idea)
+    context = {
+        "idea": idea,
+        "participants": idea_participants(idea=idea),
+        "duplicates": idea_duplicates(idea=idea, user=request.user),
+        "history": idea_history(idea=idea),
+        "can_triage": can_triage,
+        "next_statuses": [Idea.Status(s).label for s in idea_next_statuses(idea.status)],
+        "list_query": request.session.get(LIST_QUERY_KEY, ""),
+    }
+    if can_triage:
+        context["triage_form"] = triage_form or IdeaTriageForm(idea=idea, user=request.user)
+        context["duplicate_form"] = duplicate_form or IdeaDuplicateForm(
+            visible_ideas=idea_list(user=request.user)
+        )
+    return render(request, "ideas/idea_detail.html", context)
+
+
+@require_GET
+def idea_detail(request, pk: int):
+    return _render_detail(request, _visible_idea(request, pk))
+
+
+def _check_may_triage(request, idea):
+    if not idea_can_triage(user=request.user, idea=idea):
+        raise PermissionDenied(_("You cannot triage this idea."))
+
+
+def _add_errors(form, error: ValidationError, fallback_field=None):
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else fallback_field, field_errors)
+    else:
+        form.add_error(fallback_field, error)
+
+
+def _after_triage(request, idea):
+    """Back to the idea, or to the list when a manager handed the idea to another unit and can
+    no longer see it."""
+    if idea_for_detail(user=request.user, pk=idea.pk) is None:
+        messages.info(request, _("The idea now belongs to a unit whose ideas you do not see."))
+        return redirect("ideas:list")
+    return redirect(idea)
+
+
+@require_POST
+def idea_triage_view(request, pk: int):
+    idea = _visible_idea(request, pk)
+    _check_may_triage(request, idea)
+    form = IdeaTriageForm(request.POST, idea=idea, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            idea_triage(
+                idea=idea,
+                by=request.user,
+                theme=data["theme"],
+                owner_unit=data["owner_unit"],
+                status=data["status"],
+                due_on=data["due_on"],
+                official_response=data["official_response"],
+                is_shareable=data.get("is_shareable") if "is_shareable" in form.fields else None,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The idea was saved."))
+            return _after_triage(request, idea)
+    return _render_detail(request, idea, triage_form=form)
+
+
+@require_POST
+def idea_mark_duplicate_view(request, pk: int):
+    idea = _visible_idea(request, pk)
+    _check_may_triage(request, idea)
+    form = IdeaDuplicateForm(request.POST, visible_ideas=idea_list(user=request.user))
+    if form.is_valid():
+        try:
+            idea_mark_duplicate(idea=idea, original=form.cleaned_data["original"], by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error, fallback_field="original")
+        else:
+            messages.success(request, _("The idea was marked as a duplicate."))
+            return redirect(idea)
+    return _render_detail(request, idea, duplicate_form=form)

@@ -1,0 +1,320 @@
+"""The idea exports: who may export, the rows equal the filtered list, the columns, the audit,
+fixed query counts and flat memory."""
+
+import csv
+import datetime as dt
+import io
+import tracemalloc
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from campaign.models import Client
+from ideas.exports import EXPORT_CHUNK_SIZE
+from ideas.models import Idea, IdeaExport
+from tests.factories import (
+    ClientFactory,
+    IdeaFactory,
+    StaffFactory,
+    ThemeFactory,
+    UnitFactory,
+    VisitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CSV = reverse("ideas:export_csv")
+XLSX = reverse("ideas:export_xlsx")
+BY_OWNER = reverse("ideas:export_by_owner")
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def csv_table(response) -> list[list[str]]:
+    text = body(response).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline=""), delimiter=";"))
+
+
+def xlsx_book(response):
+    return load_workbook(io.BytesIO(body(response)))
+
+
+def xlsx_table(response) -> list[list]:
+    return [list(row) for row in xlsx_book(response).active.iter_rows(values_only=True)]
+
+
+def listed_ids(client, query):
+    ids, page = [], 1
+    while True:
+        table = client.get(f"{reverse('ideas:list')}?{query}&page={page}").context["table"]
+        ids += [row.record.pk for row in table.paginated_rows]
+        if not table.page.has_next():
+            return ids
+        page += 1
+
+
+# --- who may export -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [CSV, XLSX, BY_OWNER])
+def test_staff_may_not_export(client, world, staff_member, url):
+    client.force_login(staff_member)
+    assert client.get(url).status_code == 403
+    assert not IdeaExport.objects.exists()
+
+
+def test_a_unit_manager_exports_only_the_ideas_they_see(client, world, unit_manager):
+    client.force_login(unit_manager)
+    expected = {world.own.pk, world.unit.pk, world.owned.pk}
+    assert {int(row[0]) for row in csv_table(client.get(CSV))[1:]} == expected
+    assert {row[0] for row in xlsx_table(client.get(XLSX))[1:]} == expected
+
+
+def test_only_coordinators_get_the_per_owner_workbook(client, world, unit_manager, coordinator):
+    client.force_login(unit_manager)
+    assert client.get(BY_OWNER).status_code == 403
+    client.force_login(coordinator)
+    assert client.get(BY_OWNER).status_code == 200
+
+
+def test_exports_answer_only_get(client, coordinator):
+    client.force_login(coordinator)
+    assert client.post(CSV).status_code == 405
+    assert client.post(XLSX).status_code == 405
+
+
+# --- the rows equal the list --------------------------------------------------------------------
+
+
+@pytest.fixture
+def many(campaign, unit, other_unit):
+    """31 ideas (two pages of the list), 20 of them on one theme, in mixed statuses."""
+    theme = ThemeFactory(name="Tilastot")
+    visits = [VisitFactory(campaign=campaign) for _ in range(4)]
+    statuses = ["new", "in_review", "accepted"]
+    for n in range(31):
+        IdeaFactory(
+            visit=visits[n % 4],
+            title=f"Idea {n:02d}",
+            theme=theme if n < 20 else None,
+            status=statuses[n % 3],
+            owner_unit=[unit, other_unit, None][n % 3],
+        )
+    return theme
+
+
+@pytest.mark.parametrize(
+    "query", ["", "theme={theme}", "theme={theme}&sort=-title", "sort=status", "status=accepted"]
+)
+def test_csv_and_xlsx_hold_exactly_the_rows_the_list_shows_in_its_order(
+    client, coordinator, many, query
+):
+    client.force_login(coordinator)
+    query = query.format(theme=many.pk)
+    shown = listed_ids(client, query)
+    assert len(shown) > 0
+    assert [int(row[0]) for row in csv_table(client.get(f"{CSV}?{query}"))[1:]] == shown
+    assert [row[0] for row in xlsx_table(client.get(f"{XLSX}?{query}"))[1:]] == shown
+
+
+def test_a_bad_filter_exports_the_empty_list_the_page_shows(client, coordinator, many):
+    client.force_login(coordinator)
+    assert len(csv_table(client.get(f"{CSV}?collected_from=not-a-date"))) == 1
+    assert len(xlsx_table(client.get(f"{XLSX}?collected_from=not-a-date&sort=zz"))) == 1
+
+
+# --- columns ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def answered(campaign, coordinator):
+    units = [UnitFactory(name="Tilastot", code="TIL2"), UnitFactory(name="Aineistot", code="AIN")]
+    people = [StaffFactory(unit=units[0]), StaffFactory(unit=units[1])]
+    visit = VisitFactory(
+        campaign=campaign,
+        client=ClientFactory(
+            name="Oulun kaupunki", kind=Client.Kind.MUNICIPALITY, region="Pohjois-Pohjanmaa"
+        ),
+        visited_on=dt.date(2026, 3, 9),
+        created_by=people[0],
+        participants=people,
+    )
+    original = IdeaFactory(visit=visit, title="Alkuperäinen")
+    return IdeaFactory(
+        visit=visit,
+        title='=HYPERLINK("http://evil")',
+        text="-tilastot avoimiksi",
+        theme=ThemeFactory(name="Avoin data"),
+        owner_unit=units[1],
+        status=Idea.Status.DUPLICATE,
+        duplicate_of=original,
+        due_on=dt.date(2026, 6, 30),
+        official_response="@vastaus",
+    )
+
+
+def test_csv_columns_in_finnish_excel_form(client, coordinator, answered):
+    client.force_login(coordinator)
+    response = client.get(f"{CSV}?q={answered.pk}")
+    assert response["Content-Disposition"].startswith('attachment; filename="ideat-')
+    header, row = csv_table(response)
+    assert header == [
+        "Idean numero", "Linkki", "Käynnin päivä", "Kirjattu", "Määräpäivä", "Asiakas",
+        "Asiakkaan tyyppi", "Alue", "Keränneet yksiköt", "Teema", "Otsikko", "Asiakkaan sanoin",
+        "Tila", "Vastuuyksikkö", "Virallinen vastaus", "Kaksoiskappale ideasta",
+    ]  # fmt: skip
+    assert row[0] == str(answered.pk)
+    assert row[1] == f"http://testserver/ideas/{answered.pk}/"
+    assert row[2] == "09.03.2026"
+    assert row[4] == "30.06.2026"
+    assert row[5:9] == ["Oulun kaupunki", "Kunta", "Pohjois-Pohjanmaa", "Aineistot, Tilastot"]
+    assert row[9:] == [
+        "Avoin data",
+        '\'=HYPERLINK("http://evil")',
+        "'-tilastot avoimiksi",
+        "Kaksoiskappale",
+        "Aineistot",
+        "'@vastaus",
+        str(answered.duplicate_of_id),
+    ]
+
+
+def test_xlsx_columns_are_typed(client, coordinator, answered):
+    client.force_login(coordinator)
+    book = xlsx_book(client.get(f"{XLSX}?q={answered.pk}"))
+    sheet = book.active
+    assert sheet.title == "Ideat"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:P2"
+    cells = sheet[2]
+    assert cells[0].value == answered.pk
+    assert cells[0].data_type == "n"
+    assert cells[2].value == dt.datetime(2026, 3, 9)
+    assert cells[2].is_date
+    assert cells[3].is_date
+    assert cells[4].value == dt.datetime(2026, 6, 30)
+    assert cells[10].value == '\'=HYPERLINK("http://evil")'
+    assert all(cell.data_type != "f" for cell in cells)
+    assert cells[15].value == answered.duplicate_of_id
+
+
+# --- per owner unit -----------------------------------------------------------------------------
+
+
+def test_one_sheet_per_owner_unit_and_one_for_ideas_without(
+    client, coordinator, many, unit, other_unit
+):
+    client.force_login(coordinator)
+    book = xlsx_book(client.get(f"{BY_OWNER}?theme={many.pk}"))
+    assert book.sheetnames == [*sorted([unit.name, other_unit.name]), "Ei vastuuyksikköä"]
+    expected = {
+        unit.name: Idea.objects.filter(theme=many, owner_unit=unit),
+        other_unit.name: Idea.objects.filter(theme=many, owner_unit=other_unit),
+        "Ei vastuuyksikköä": Idea.objects.filter(theme=many, owner_unit__isnull=True),
+    }
+    for name, ideas in expected.items():
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2"
+        assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == set(
+            ideas.values_list("pk", flat=True)
+        )
+    export = IdeaExport.objects.get()
+    assert (export.format, export.row_count) == ("xlsx_by_owner", 20)
+
+
+def test_the_per_owner_workbook_of_nothing_still_opens(client, coordinator):
+    client.force_login(coordinator)
+    book = xlsx_book(client.get(BY_OWNER))
+    assert len(book.sheetnames) == 1
+    assert book.active.max_row == 1
+
+
+# --- audit --------------------------------------------------------------------------------------
+
+
+def test_every_export_is_audited_with_who_which_filter_and_how_many(client, coordinator, many):
+    client.force_login(coordinator)
+    query = f"theme={many.pk}&sort=-title"
+    csv_rows = csv_table(client.get(f"{CSV}?{query}"))[1:]
+    xlsx_rows = xlsx_table(client.get(f"{XLSX}?{query}"))[1:]
+    exports = list(IdeaExport.objects.order_by("pk"))
+    assert [(e.format, e.exported_by, e.query, e.row_count) for e in exports] == [
+        ("csv", coordinator, query, len(csv_rows)),
+        ("xlsx", coordinator, query, len(xlsx_rows)),
+    ]
+    assert len(csv_rows) == 20
+
+
+# --- fixed queries and flat memory --------------------------------------------------------------
+
+
+def make_ideas(campaign, count):
+    Idea.objects.all().delete()
+    units = [UnitFactory() for _ in range(3)]
+    themes = [ThemeFactory() for _ in range(3)]
+    staff = [StaffFactory(unit=unit) for unit in units]
+    for n in range(count):
+        people = [staff[n % 3], staff[(n + 1) % 3]]
+        visit = VisitFactory(campaign=campaign, created_by=people[0], participants=people)
+        IdeaFactory(visit=visit, theme=themes[n % 3], owner_unit=units[n % 3])
+
+
+@pytest.mark.parametrize("url", [CSV, XLSX, BY_OWNER])
+def test_exports_run_a_fixed_number_of_queries(client, coordinator, campaign, url):
+    client.force_login(coordinator)
+    counts = []
+    for size in (10, 100):
+        make_ideas(campaign, size)
+        with CaptureQueriesContext(connection) as queries:
+            content = body(client.get(url))
+        assert content
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def bulk_ideas(campaign, count):
+    Idea.objects.all().delete()
+    visits = [VisitFactory(campaign=campaign) for _ in range(20)]
+    theme = ThemeFactory()
+    Idea.objects.bulk_create(
+        Idea(
+            visit=visits[n % 20],
+            created_by=visits[n % 20].created_by,
+            title=f"Idea {n} tilastojen käytöstä",
+            text="Asiakas toivoi helpompaa pääsyä tilastotietokantoihin. " * 4,
+            official_response="Kiitos, selvitämme asian ja palaamme siihen.",
+            theme=theme,
+        )
+        for n in range(count)
+    )
+
+
+def peak_while_downloading(client, url) -> int:
+    tracemalloc.start()
+    try:
+        size = 0
+        for chunk in client.get(url).streaming_content:
+            size += len(chunk)
+        assert size > 0
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("url", [CSV, XLSX])
+def test_memory_stays_flat_however_many_rows(client, coordinator, campaign, url):
+    client.force_login(coordinator)
+    # The export reads EXPORT_CHUNK_SIZE rows at a time and holds at most two chunks, so two
+    # chunks' worth of ideas and ten chunks' worth (20 000) peak alike; a buffered export would
+    # need about five times the memory for the larger one.
+    bulk_ideas(campaign, 2 * EXPORT_CHUNK_SIZE)
+    small = peak_while_downloading(client, url)
+    bulk_ideas(campaign, 10 * EXPORT_CHUNK_SIZE)
+    large = peak_while_downloading(client, url)
+    assert large < small + 4 * 1024 * 1024, (small, large)
