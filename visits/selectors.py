@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Client, Staff, Theme
+from ideas.models import Idea
 from visits.models import Visit, VisitParticipant
 from visits.rules import VisitStatus
 from visits.services import is_coordinator
@@ -39,7 +40,10 @@ def visit_detail(*, user, pk: int) -> Visit | None:
     return (
         Visit.objects.visible_to(user)
         .select_related("campaign", "client", "created_by")
-        .prefetch_related(_participations(), "ideas__theme")
+        .prefetch_related(
+            _participations(),
+            Prefetch("ideas", queryset=Idea.objects.select_related("theme").order_by("pk")),
+        )
         .filter(pk=pk)
         .first()
     )

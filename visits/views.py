@@ -77,17 +77,18 @@ def _verdict_for(form, campaign):
             listened_most=initial.get("listened_most", False),
             not_without_campaign=initial.get("not_without_campaign", False),
         )
-    if not form.is_valid():
-        return None
+    form.is_valid()
     data = form.cleaned_data
+    if data.get("visited_on") is None or data.get("minutes") is None:
+        return None
     return visit_verdict(
         campaign=campaign,
         status=form.visit_status(),
         visited_on=data["visited_on"],
         minutes=data["minutes"],
-        is_remote=data["is_remote"],
-        listened_most=data["listened_most"],
-        not_without_campaign=data["not_without_campaign"],
+        is_remote=data.get("is_remote", False),
+        listened_most=data.get("listened_most", False),
+        not_without_campaign=data.get("not_without_campaign", False),
     )
 
 

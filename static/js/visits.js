@@ -65,9 +65,9 @@
             status.textContent = options.picked(item);
             input.focus();
           });
-          var item = element("li");
-          item.append(button);
-          results.append(item);
+          var row = element("li");
+          row.append(button);
+          results.append(row);
         });
         status.textContent = options.found(data.results.length);
       }).catch(function () { status.textContent = ""; });
