@@ -197,7 +197,7 @@ def visit_rule_errors(
     """The rules of a visit's date and length, each with a message for the field it is about.
     Forms show them before saving; the services enforce them."""
     errors = {}
-    if minutes is None or not 1 <= minutes <= MAX_VISIT_MINUTES:
+    if minutes is not None and not 1 <= minutes <= MAX_VISIT_MINUTES:
         errors["minutes"] = _("Enter the length of the visit in minutes, from 1 to %(max)s.") % {
             "max": MAX_VISIT_MINUTES
         }

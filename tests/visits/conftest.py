@@ -8,6 +8,14 @@ from tests.factories import CampaignFactory, ClientFactory, StaffFactory, ThemeF
 
 
 @pytest.fixture
+def client(client):
+    """Pages in English, the source language, so that assertions read the messages as written;
+    test_finnish.py checks the translations."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def today():
     return timezone.localdate()
 
@@ -17,6 +25,7 @@ def running(db, today):
     """The current campaign, running today, so logging is open."""
     campaign = CampaignFactory(
         slug="running",
+        visit_definition="Noin tunti asiakkaan luona, suurin osa kuunnellen.",
         is_current=True,
         starts_on=today - dt.timedelta(days=10),
         ends_on=today + dt.timedelta(days=20),
