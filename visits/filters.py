@@ -11,7 +11,9 @@ from visits.rules import VisitStatus
 
 class VisitFilter(django_filters.FilterSet):
     campaign = django_filters.ModelChoiceFilter(
-        label=_("Campaign"), queryset=Campaign.objects.order_by("-starts_on")
+        label=_("Campaign"),
+        queryset=Campaign.objects.order_by("-starts_on"),
+        empty_label=_("All campaigns"),
     )
     mine = django_filters.BooleanFilter(
         label=_("Only visits I took part in"),
@@ -22,18 +24,25 @@ class VisitFilter(django_filters.FilterSet):
         label=_("Unit"),
         queryset=Unit.objects.filter(is_active=True).order_by("name"),
         method="filter_unit",
+        empty_label=_("All units"),
     )
     client = django_filters.CharFilter(
         label=_("Client"), field_name="client__name", lookup_expr="icontains"
     )
     client_kind = django_filters.ChoiceFilter(
-        label=_("Client kind"), field_name="client__kind", choices=Client.Kind.choices
+        label=_("Client kind"),
+        field_name="client__kind",
+        choices=Client.Kind.choices,
+        empty_label=_("All kinds"),
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=VisitStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=VisitStatus.choices, empty_label=_("Any status")
+    )
     counts = django_filters.ChoiceFilter(
         label=_("Counts for the campaign"),
         choices=[("yes", _("Counts")), ("no", _("Normal client work"))],
         method="filter_counts",
+        empty_label=_("Both"),
     )
     visited_from = django_filters.DateFilter(
         label=_("From"),
