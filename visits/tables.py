@@ -6,12 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from visits.models import Visit
 
+# Columns a phone can do without: the filters above the table still offer them.
+WIDE_ONLY = {"th": {"class": "wide-only"}, "td": {"class": "wide-only"}}
+
 
 class VisitTable(tables.Table):
     visited_on = tables.Column(verbose_name=_("Date"))
     client = tables.Column(verbose_name=_("Client"), order_by=("client__name",))
     kind = tables.Column(
-        verbose_name=_("Client kind"), accessor="client__kind", order_by=("client__kind",)
+        verbose_name=_("Client kind"),
+        accessor="client__kind",
+        order_by=("client__kind",),
+        attrs=WIDE_ONLY,
     )
     status = tables.Column(verbose_name=_("Status"))
     counts = tables.Column(verbose_name=_("Counts"), empty_values=(), orderable=False)
@@ -19,7 +25,9 @@ class VisitTable(tables.Table):
     idea_count = tables.Column(
         verbose_name=_("Ideas"), attrs={"td": {"class": "number"}, "th": {"class": "number"}}
     )
-    campaign = tables.Column(verbose_name=_("Campaign"), order_by=("campaign__starts_on",))
+    campaign = tables.Column(
+        verbose_name=_("Campaign"), order_by=("campaign__starts_on",), attrs=WIDE_ONLY
+    )
 
     class Meta:
         model = Visit
