@@ -84,10 +84,9 @@ class VisitFieldsForm(forms.Form):
         help_text=_("1 = no benefit, 5 = very useful"),
     )
 
-    def __init__(self, *args, campaign: Campaign, user, logger: Staff, **kwargs):
+    def __init__(self, *args, campaign: Campaign, logger: Staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
-        self.user = user
         self.fields["co_visitors"].queryset = (
             Staff.objects.filter(is_active=True)
             .exclude(pk=logger.pk)

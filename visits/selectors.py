@@ -98,12 +98,10 @@ def visits_to_clients(
     return dict(found)
 
 
-def client_search(*, query: str = "", client_id: int | None = None, limit: int = SEARCH_LIMIT):
-    """Clients whose name, region or business ID contains the query (or the one client asked
-    for by id), for the client picker."""
+def client_search(*, query: str, limit: int = SEARCH_LIMIT):
+    """Clients whose name or region contains the query, or with that business ID, for the
+    client picker."""
     clients = Client.objects.order_by("name")
-    if client_id is not None:
-        return list(clients.filter(pk=client_id))
     query = query.strip()
     if not query:
         return []

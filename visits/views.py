@@ -112,7 +112,7 @@ def visit_new(request):
     campaign = campaign_current()
     if campaign is None or not logging_is_open(campaign=campaign, user=request.user):
         return render(request, "visits/visit_closed.html", {"campaign": campaign})
-    form_kwargs = {"campaign": campaign, "user": request.user, "logger": request.user}
+    form_kwargs = {"campaign": campaign, "logger": request.user}
     if request.method == "GET":
         form = VisitLogForm(**form_kwargs)
         ideas = idea_formset(campaign=campaign)
@@ -212,7 +212,7 @@ def visit_edit(request, pk):
     if not visit_editable_by(visit=visit, user=request.user):
         raise PermissionDenied
     campaign = visit.campaign
-    form_kwargs = {"campaign": campaign, "user": request.user, "visit": visit}
+    form_kwargs = {"campaign": campaign, "visit": visit}
     if request.method == "GET":
         form = VisitEditForm(initial=VisitEditForm.initial_for(visit), **form_kwargs)
         ideas = idea_formset(campaign=campaign)
