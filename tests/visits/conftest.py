@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS
 from tests.factories import CampaignFactory, ClientFactory, StaffFactory, ThemeFactory, UnitFactory
@@ -13,6 +13,13 @@ def client(client):
     test_finnish.py checks the translations."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
