@@ -26,4 +26,5 @@ urlpatterns = [
     path("ideas/", include("ideas.urls")),
     path("leaderboard/", include("leaderboard.urls")),
     path("admin/", admin.site.urls),
+    path("visits/", include("visits.urls")),
 ]

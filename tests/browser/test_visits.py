@@ -1,0 +1,92 @@
+import re
+
+from playwright.sync_api import expect
+
+from campaign.models import Client
+from tests.browser.conftest import PHONE, log_in
+from visits.models import Visit
+
+
+def figures(page):
+    page.goto("/")
+    return {
+        name: int(page.locator(f"[data-figure={name}]").inner_text().replace("\xa0", ""))
+        for name in ("counted-visits", "ideas", "clients-reached")
+    }
+
+
+def test_staff_log_a_visit_on_a_phone_in_finnish(demo, phone_page):
+    page = phone_page
+    Client.objects.create(name="Testilän kunta", kind=Client.Kind.MUNICIPALITY, region="Kainuu")
+    log_in(page, "demo-staff")
+    before = figures(page)
+
+    page.locator("main").get_by_role("link", name="Kirjaa käynti").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kirjaa käynti")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.get_by_label("Hae asiakasta").fill("Testilän")
+    result = page.get_by_role("button", name=re.compile("Testilän kunta"))
+    expect(result).to_contain_text("Kunta · Kainuu")
+    result.click()
+    expect(page.locator("#earlier-visits")).to_contain_text(
+        "Tässä asiakkaassa ei ole vielä käyty tämän kampanjan aikana."
+    )
+
+    page.get_by_role("searchbox", name=re.compile("Muut osallistujat")).fill("Matti Esim")
+    page.get_by_role("button", name=re.compile("Matti Esimerkki")).click()
+    expect(page.locator(".chips")).to_contain_text("Matti Esimerkki")
+
+    page.get_by_label("Suurin osa ajasta käytettiin asiakkaan kuuntelemiseen.").check()
+    page.get_by_label("Tapaamista ei olisi ollut ilman kampanjaa.").check()
+    expect(page.locator("#verdict")).to_have_text(re.compile("Tämä käynti lasketaan kampanjaan."))
+    page.get_by_role("textbox", name="Mitä opimme").fill("Tilastokuutiot ovat vaikeakäyttöisiä.")
+    page.get_by_label("Idea muutamalla sanalla").fill("Neuvontapalvelu tilastojen käyttöön")
+    page.get_by_label("Asiakkaan omin sanoin").fill("Yksi paikka, josta kysyä tilastoista.")
+    page.get_by_role("button", name="Tallenna käynti").click()
+
+    expect(page).to_have_url(re.compile(r"/visits/\d+/$"))
+    expect(page.get_by_role("status")).to_contain_text("Kiitos!")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Käynti: Testilän kunta")
+    expect(page.locator("main")).to_contain_text("Matti Esimerkki")
+    expect(page.locator("main")).to_contain_text("Neuvontapalvelu tilastojen käyttöön")
+    visit = Visit.objects.get(client__name="Testilän kunta")
+    assert {p.staff.username for p in visit.participations.all()} == {
+        "demo-staff",
+        "demo-manager",
+    }
+    assert visit.ideas.count() == 1
+
+    page.locator("nav.main-nav").get_by_role("link", name="Käynnit").click()
+    expect(page.locator("table.visit-table")).to_contain_text("Testilän kunta")
+
+    after = figures(page)
+    assert after["counted-visits"] == before["counted-visits"] + 1
+    assert after["ideas"] == before["ideas"] + 1
+    assert after["clients-reached"] == before["clients-reached"] + 1
+    expect(page.locator(".visit-list")).to_contain_text("Testilän kunta")
+
+
+def test_the_form_works_without_javascript(demo, browser, live_server):
+    context = browser.new_context(
+        locale="fi-FI", base_url=live_server.url, viewport=PHONE, java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        log_in(page, "demo-staff")
+        page.goto("/visits/new/")
+        client = Client.objects.order_by("name").first()
+        page.locator("#id_client").select_option(value=str(client.pk))
+        page.get_by_role("button", name="Tarkista, lasketaanko käynti").click()
+        expect(page.locator("#verdict")).to_contain_text("tavallisena asiakastyönä")
+        page.get_by_label("Suurin osa ajasta käytettiin asiakkaan kuuntelemiseen.").check()
+        page.get_by_label("Tapaamista ei olisi ollut ilman kampanjaa.").check()
+        page.get_by_label("Minuutit").fill("0")
+        page.get_by_role("button", name="Tallenna käynti").click()
+        expect(page.locator("main")).to_contain_text("Anna käynnin kesto minuutteina, 1–720.")
+        page.get_by_label("Minuutit").fill("75")
+        page.get_by_role("button", name="Tallenna käynti").click()
+        expect(page).to_have_url(re.compile(r"/visits/\d+/$"))
+        expect(page.locator(".verdict")).to_contain_text("Tämä käynti lasketaan kampanjaan.")
+    finally:
+        context.close()

@@ -1,0 +1,356 @@
+import datetime as dt
+import threading
+import time
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
+
+from campaign.models import Client
+from ideas.models import Idea
+from leaderboard.services import leaderboard_cache_key
+from tests.factories import (
+    CampaignFactory,
+    ClientFactory,
+    RosterEntryFactory,
+    StaffFactory,
+    UnitFactory,
+    VisitFactory,
+)
+from visits.models import Visit, VisitParticipant
+from visits.rules import VisitStatus
+from visits.services import (
+    ClientInput,
+    DuplicateSubmissionError,
+    IdeaInput,
+    visit_log,
+    visit_update,
+    visit_withdraw,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def log(campaign, created_by, client, today, **overrides):
+    values = {
+        "campaign": campaign,
+        "created_by": created_by,
+        "client": client,
+        "visited_on": today,
+        "minutes": 60,
+        "listened_most": True,
+        "not_without_campaign": True,
+        "today": today,
+    }
+    return visit_log(**(values | overrides))
+
+
+def test_log_saves_visit_participants_and_ideas(running, visitor, colleague, tampere, today):
+    theme = running.themes.get()
+    visit = log(
+        running,
+        visitor,
+        tampere,
+        today,
+        co_visitors=[colleague],
+        notes="Tilastokuutiot ovat vaikeita.",
+        benefit_rating=5,
+        ideas=[IdeaInput(title="Neuvontapalvelu", text="Yksi osoite", theme=theme)],
+        submission_token=uuid.uuid4(),
+    )
+
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.DONE
+    assert visit.counts
+    assert visit.created_by == visitor
+    assert {p.staff for p in visit.participations.all()} == {visitor, colleague}
+    idea = visit.ideas.get()
+    assert (idea.title, idea.text, idea.theme, idea.created_by) == (
+        "Neuvontapalvelu",
+        "Yksi osoite",
+        theme,
+        visitor,
+    )
+    assert idea.status == Idea.Status.NEW
+
+
+def test_credited_unit_is_the_roster_unit_else_the_current_one(running, tampere, today):
+    roster_unit = UnitFactory(name="Vanha yksikkö")
+    moved = StaffFactory(unit=UnitFactory(name="Uusi yksikkö"))
+    RosterEntryFactory(campaign=running, staff=moved, unit=roster_unit)
+    newcomer = StaffFactory()
+
+    visit = log(running, moved, tampere, today, co_visitors=[newcomer])
+
+    credited = {p.staff: p.unit for p in visit.participations.all()}
+    assert credited == {moved: roster_unit, newcomer: newcomer.unit}
+
+
+def test_a_future_date_makes_the_visit_planned(running, visitor, tampere, today):
+    visit = log(running, visitor, tampere, today, visited_on=today + dt.timedelta(days=3))
+    assert visit.status == VisitStatus.PLANNED
+    assert not visit.counts
+
+
+def test_log_creates_a_new_client_in_the_same_transaction(running, visitor, today):
+    visit = log(
+        running,
+        visitor,
+        None,
+        today,
+        new_client=ClientInput(name="Uusi järjestö ry", kind=Client.Kind.NGO, region="Lappi"),
+    )
+    assert visit.client.name == "Uusi järjestö ry"
+    assert visit.client.kind == Client.Kind.NGO
+
+
+def test_a_bad_idea_row_saves_nothing(running, visitor, colleague, today):
+    clients_before = Client.objects.count()
+    with pytest.raises(ValidationError) as error:
+        log(
+            running,
+            visitor,
+            None,
+            today,
+            new_client=ClientInput(name="Uusi järjestö ry"),
+            co_visitors=[colleague],
+            ideas=[IdeaInput(title="Hyvä idea"), IdeaInput(title="x" * 201)],
+        )
+    assert "Idea 2" in " ".join(error.value.message_dict["ideas"])
+    assert Visit.objects.count() == 0
+    assert VisitParticipant.objects.count() == 0
+    assert Idea.objects.count() == 0
+    assert Client.objects.count() == clients_before
+
+
+def test_every_write_drops_the_leaderboard_figures(
+    running, visitor, tampere, today, django_capture_on_commit_callbacks
+):
+    key = leaderboard_cache_key(running.pk)
+    cache.set(key, "stale")
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = log(running, visitor, tampere, today)
+    assert cache.get(key) is None
+
+    cache.set(key, "stale")
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_withdraw(visit=visit, withdrawn_by=visitor, today=today)
+    assert cache.get(key) is None
+
+    cache.set(key, "stale")
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_update(
+            visit=visit,
+            updated_by=visitor,
+            client=tampere,
+            visited_on=today,
+            minutes=90,
+            is_remote=False,
+            status=VisitStatus.DONE,
+            listened_most=True,
+            not_without_campaign=True,
+            notes="",
+            benefit_rating=None,
+            co_visitors=[],
+            today=today,
+        )
+    assert cache.get(key) is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"minutes": 0}, "minutes", "from 1 to 720"),
+        ({"minutes": 721}, "minutes", "from 1 to 720"),
+        (
+            {"status": VisitStatus.DONE, "visited_on_offset": 1},
+            "visited_on",
+            "A visit dated in the future can only be planned",
+        ),
+        (
+            {"visited_on_offset": -30},
+            "visited_on",
+            "A done visit must be dated within the campaign",
+        ),
+    ],
+)
+def test_rules_have_messages_for_their_field(
+    running, visitor, tampere, today, overrides, field, message
+):
+    offset = overrides.pop("visited_on_offset", 0)
+    with pytest.raises(ValidationError) as error:
+        log(
+            running,
+            visitor,
+            tampere,
+            today,
+            visited_on=today + dt.timedelta(days=offset),
+            **overrides,
+        )
+    assert message in " ".join(error.value.message_dict[field])
+    assert Visit.objects.count() == 0
+
+
+def test_a_planned_visit_may_be_dated_after_the_campaign(running, visitor, tampere, today):
+    visit = log(running, visitor, tampere, today, visited_on=running.ends_on + dt.timedelta(days=5))
+    assert visit.status == VisitStatus.PLANNED
+
+
+def test_logging_closes_after_the_grace_days_but_not_for_coordinators(
+    running, visitor, coordinator_user, tampere
+):
+    after = running.logging_closes_on + dt.timedelta(days=1)
+    inside = running.ends_on
+    with pytest.raises(ValidationError) as error:
+        log(running, visitor, tampere, after, visited_on=inside)
+    assert "Logging visits for this campaign closed on" in error.value.messages[0]
+
+    on_last_grace_day = log(running, visitor, tampere, running.logging_closes_on, visited_on=inside)
+    assert on_last_grace_day.pk
+
+    by_coordinator = log(running, coordinator_user, tampere, after, visited_on=inside)
+    assert by_coordinator.pk
+
+
+def test_staff_cannot_edit_or_withdraw_after_logging_closed(
+    running, visitor, coordinator_user, tampere, today
+):
+    visit = log(running, visitor, tampere, today)
+    after = running.logging_closes_on + dt.timedelta(days=1)
+    with pytest.raises(ValidationError):
+        visit_withdraw(visit=visit, withdrawn_by=visitor, today=after)
+    visit_withdraw(visit=visit, withdrawn_by=coordinator_user, today=after)
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.CANCELLED
+
+
+def test_a_person_appears_once(running, visitor, colleague, tampere, today):
+    with pytest.raises(ValidationError) as error:
+        log(running, visitor, tampere, today, co_visitors=[colleague, colleague])
+    assert "is listed more than once" in error.value.message_dict["co_visitors"][0]
+    with pytest.raises(ValidationError):
+        log(running, visitor, tampere, today, co_visitors=[visitor])
+    assert Visit.objects.count() == 0
+
+
+def test_update_keeps_the_logger_and_credited_units(running, visitor, colleague, tampere, today):
+    visit = log(running, visitor, tampere, today, co_visitors=[colleague])
+    original_unit = colleague.unit
+    colleague.unit = UnitFactory(name="Muualla")
+    colleague.save()
+    newcomer = StaffFactory()
+
+    visit_update(
+        visit=visit,
+        updated_by=colleague,
+        client=ClientFactory(name="Oulun kaupunki"),
+        visited_on=today - dt.timedelta(days=1),
+        minutes=45,
+        is_remote=True,
+        status=VisitStatus.DONE,
+        listened_most=True,
+        not_without_campaign=False,
+        notes="Korjattu",
+        benefit_rating=3,
+        co_visitors=[colleague, newcomer],
+        new_ideas=[IdeaInput(title="Jälkikäteen muistettu")],
+        today=today,
+    )
+
+    visit.refresh_from_db()
+    assert visit.client.name == "Oulun kaupunki"
+    assert (visit.minutes, visit.is_remote, visit.notes) == (45, True, "Korjattu")
+    credited = {p.staff: p.unit for p in visit.participations.all()}
+    assert credited == {visitor: visitor.unit, colleague: original_unit, newcomer: newcomer.unit}
+    assert visit.ideas.get().created_by == colleague
+    assert not visit.counts
+
+
+def test_update_removes_participants(running, visitor, colleague, tampere, today):
+    visit = log(running, visitor, tampere, today, co_visitors=[colleague])
+    visit_update(
+        visit=visit,
+        updated_by=visitor,
+        client=tampere,
+        visited_on=today,
+        minutes=60,
+        is_remote=False,
+        status=VisitStatus.DONE,
+        listened_most=True,
+        not_without_campaign=True,
+        notes="",
+        benefit_rating=None,
+        co_visitors=[],
+        today=today,
+    )
+    assert [p.staff for p in visit.participations.all()] == [visitor]
+
+
+def test_withdraw_keeps_the_visit_as_cancelled(running, visitor, tampere, today):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor, visited_on=today)
+    visit_withdraw(visit=visit, withdrawn_by=visitor, today=today)
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.CANCELLED
+    assert not visit.counts
+
+
+def test_the_same_form_token_logs_one_visit(running, visitor, tampere, today):
+    token = uuid.uuid4()
+    first = log(running, visitor, tampere, today, submission_token=token)
+    with pytest.raises(DuplicateSubmissionError) as duplicate:
+        log(running, visitor, tampere, today, submission_token=token)
+    assert duplicate.value.visit == first
+    assert Visit.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_racing_duplicate_loses_on_the_unique_constraint(today):
+    """The second request passes the early check while the first is uncommitted; the database's
+    unique constraint stops it and it gets the first request's visit back."""
+    campaign = CampaignFactory(
+        starts_on=today - dt.timedelta(days=5), ends_on=today + dt.timedelta(days=5)
+    )
+    person = StaffFactory()
+    client = ClientFactory()
+    token = uuid.uuid4()
+    inserted, outcome = threading.Event(), {}
+
+    def second_request():
+        inserted.wait(10)
+        try:
+            log(campaign, person, client, today, submission_token=token)
+        except DuplicateSubmissionError as duplicate:
+            outcome["visit"] = duplicate.visit
+            outcome["cause"] = duplicate.__cause__
+        finally:
+            connections.close_all()
+
+    racer = threading.Thread(target=second_request)
+    racer.start()
+    with transaction.atomic():
+        first = log(campaign, person, client, today, submission_token=token)
+        inserted.set()
+        _wait_until_another_session_waits_for_a_lock()
+    racer.join(10)
+
+    assert outcome["visit"] == first
+    assert type(outcome["cause"]).__name__ == "IntegrityError"
+    assert Visit.objects.filter(submission_token=token).count() == 1
+
+
+def _wait_until_another_session_waits_for_a_lock(timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            # Activity statistics are a snapshot per transaction unless cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    pytest.fail("the second request never waited for the first one's row")

@@ -1,0 +1,61 @@
+"""The visit pages speak Finnish by default and Swedish on request."""
+
+import pytest
+from django.test import Client as BrowserClient
+from django.urls import reverse
+
+from tests.factories import VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser(visitor):
+    browser = BrowserClient()
+    browser.force_login(visitor)
+    return browser
+
+
+def test_the_form_in_finnish(browser, running):
+    response = browser.get(reverse("visits:new"))
+    assert response.headers["Content-Language"] == "fi"
+    for text in [
+        "Kirjaa käynti",
+        "Lasketaanko käynti?",
+        "Asiakkaan kehittämisideat",
+        "Tallenna käynti",
+        "Muut osallistujat",
+    ]:
+        assert text in response.text
+
+
+def test_the_form_in_swedish(browser, running):
+    response = browser.get(reverse("visits:new"), headers={"accept-language": "sv"})
+    assert response.headers["Content-Language"] == "sv"
+    for text in ["Registrera ett besök", "Räknas besöket?", "Spara besöket"]:
+        assert text in response.text
+
+
+def test_rule_messages_in_finnish(browser, running, tampere):
+    data = {
+        "submission_token": "a3e8a3a0-34b9-4a55-9f0c-000000000001",
+        "client": tampere.pk,
+        "visited_on": running.ends_on.isoformat(),
+        "minutes": "0",
+        "is_remote": "False",
+        "ideas-TOTAL_FORMS": "0",
+        "ideas-INITIAL_FORMS": "0",
+    }
+    response = browser.post(reverse("visits:new"), data)
+    assert "Anna käynnin kesto minuutteina, 1–720." in response.text
+    assert "Tulevaisuuteen päivätty käynti voi olla vain suunniteltu." not in response.text
+
+
+def test_detail_and_list_in_finnish(browser, running, visitor):
+    visit = VisitFactory(campaign=running, created_by=visitor, minutes=30)
+    detail = browser.get(reverse("visits:detail", args=[visit.pk]))
+    assert "Käynti oli lyhyempi kuin kampanjan vähimmäiskesto 60 minuuttia." in detail.text
+    assert "Muut käynnit tässä asiakkaassa tämän kampanjan aikana" in detail.text
+    listing = browser.get(reverse("visits:list"))
+    assert "Tavallista asiakastyötä" in listing.text
+    assert "1 käynti" in listing.text

@@ -1,0 +1,516 @@
+import datetime as dt
+import threading
+import uuid
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import connections
+from django.test import Client as BrowserClient
+from django.urls import reverse
+
+from campaign.models import Client
+from campaign.roles import STAFF
+from ideas.models import Idea
+from tests.factories import (
+    CampaignFactory,
+    ClientFactory,
+    IdeaFactory,
+    StaffFactory,
+    UnitFactory,
+    VisitFactory,
+)
+from visits.models import Visit
+from visits.rules import VisitStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(client=None, today=None, **overrides):
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "client": client.pk if client else "",
+        "new_client_name": "",
+        "new_client_kind": "other",
+        "new_client_region": "",
+        "new_client_business_id": "",
+        "visited_on": (today or dt.date.today()).isoformat(),
+        "minutes": "60",
+        "is_remote": "False",
+        "listened_most": "on",
+        "not_without_campaign": "on",
+        "notes": "Kuuntelimme.",
+        "benefit_rating": "4",
+        "ideas-TOTAL_FORMS": "1",
+        "ideas-INITIAL_FORMS": "0",
+        "ideas-MIN_NUM_FORMS": "0",
+        "ideas-MAX_NUM_FORMS": "20",
+        "ideas-0-title": "",
+        "ideas-0-text": "",
+        "ideas-0-theme": "",
+    }
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    for key in [k for k, v in overrides.items() if v is None]:
+        data.pop(key, None)
+    return data
+
+
+def errors_of(response, field):
+    return " ".join(str(e) for e in response.context["form"].errors.get(field, []))
+
+
+# Logging a visit
+
+
+def test_the_form_shows_the_definition_the_declarations_and_a_verdict(client, running, visitor):
+    client.force_login(visitor)
+    response = client.get(reverse("visits:new"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.initial["minutes"] == running.min_minutes
+    assert form.initial["visited_on"] == dt.date.today()
+    assert running.visit_definition in response.text
+    assert 'name="submission_token"' in response.text
+    assert 'name="listened_most"' in response.text
+    assert 'name="not_without_campaign"' in response.text
+    assert not response.context["verdict"].counts
+
+
+def test_logging_a_visit_with_a_co_visitor_and_an_idea(
+    client, running, visitor, colleague, tampere
+):
+    theme = running.themes.get()
+    client.force_login(visitor)
+    data = form_data(
+        tampere,
+        co_visitors=[str(colleague.pk)],
+        **{"ideas-0-title": "Neuvonta", "ideas-0-text": "Omin sanoin", "ideas-0-theme": theme.pk},
+    )
+
+    response = client.post(reverse("visits:new"), data)
+
+    visit = Visit.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("visits:detail", args=[visit.pk])
+    assert {p.staff for p in visit.participations.all()} == {visitor, colleague}
+    assert visit.ideas.get().title == "Neuvonta"
+    assert visit.counts
+    page = client.get(response["Location"])
+    assert "The visit is saved and counts for the campaign" in page.text
+    assert "Neuvonta" in page.text
+    assert str(colleague) in page.text
+
+
+def test_a_future_date_logs_a_planned_visit(client, running, visitor, tampere):
+    client.force_login(visitor)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    client.post(reverse("visits:new"), form_data(tampere, today=tomorrow))
+    assert Visit.objects.get().status == VisitStatus.PLANNED
+
+
+def test_the_same_form_sent_twice_makes_one_visit(client, running, visitor, tampere):
+    client.force_login(visitor)
+    data = form_data(tampere)
+    first = client.post(reverse("visits:new"), data)
+    second = client.post(reverse("visits:new"), data, follow=True)
+    assert Visit.objects.count() == 1
+    assert second.status_code == 200
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "This visit was already saved." in second.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_identical_posts_make_one_visit_and_no_error_page(today):
+    campaign = CampaignFactory(
+        is_current=True,
+        starts_on=today - dt.timedelta(days=5),
+        ends_on=today + dt.timedelta(days=5),
+    )
+    person = StaffFactory(role=STAFF)
+    data = form_data(ClientFactory(), today=today)
+    start = threading.Barrier(2)
+    responses = []
+
+    def post():
+        browser = BrowserClient()
+        browser.force_login(person)
+        start.wait(10)
+        try:
+            responses.append(browser.post(reverse("visits:new"), data))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    visit = Visit.objects.get(campaign=campaign)
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r["Location"] for r in responses} == {reverse("visits:detail", args=[visit.pk])}
+
+
+def test_a_new_client_in_place(client, running, visitor):
+    client.force_login(visitor)
+    data = form_data(
+        new_client_name="Kuopion kaupunki",
+        new_client_kind="municipality",
+        new_client_region="Pohjois-Savo",
+        new_client_business_id="0171450-7",
+    )
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 302
+    created = Visit.objects.get().client
+    assert (created.name, created.kind, created.region, created.business_id) == (
+        "Kuopion kaupunki",
+        "municipality",
+        "Pohjois-Savo",
+        "0171450-7",
+    )
+
+
+def test_a_similar_client_name_asks_for_confirmation(client, running, visitor, tampere):
+    client.force_login(visitor)
+    data = form_data(new_client_name="Tampereen kaupunki, tietopalvelut")
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    assert "Similar clients already exist: Tampereen kaupunki" in errors_of(
+        response, "new_client_name"
+    )
+    assert Visit.objects.count() == 0
+    assert response.context["form"]["new_client_name"].value() == data["new_client_name"]
+
+    data["new_client_confirmed"] = "on"
+    assert client.post(reverse("visits:new"), data).status_code == 302
+    assert Client.objects.filter(name="Tampereen kaupunki, tietopalvelut").exists()
+
+
+def test_the_same_business_id_is_refused(client, running, visitor, tampere):
+    client.force_login(visitor)
+    data = form_data(new_client_name="Ihan eri nimi", new_client_business_id=tampere.business_id)
+    response = client.post(reverse("visits:new"), data)
+    assert "Tampereen kaupunki already has this business ID" in errors_of(
+        response, "new_client_business_id"
+    )
+    assert Visit.objects.count() == 0
+
+
+def test_the_client_is_required(client, running, visitor):
+    client.force_login(visitor)
+    response = client.post(reverse("visits:new"), form_data())
+    assert "Choose the client, or add a new one below." in errors_of(response, "client")
+
+
+def test_a_chosen_and_a_new_client_together_are_refused(client, running, visitor, tampere):
+    client.force_login(visitor)
+    response = client.post(reverse("visits:new"), form_data(tampere, new_client_name="Uusi"))
+    assert "not both" in errors_of(response, "new_client_name")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"minutes": "0"}, "minutes", "from 1 to 720"),
+        ({"minutes": "721"}, "minutes", "from 1 to 720"),
+        ({"minutes": "tunti"}, "minutes", "Enter a whole number."),
+        ({"visited_on": "2020-01-01"}, "visited_on", "must be dated within the campaign"),
+        ({"visited_on": "eilen"}, "visited_on", "Enter a valid date."),
+        ({"co_visitors": ["999999"]}, "co_visitors", "Select a valid choice."),
+    ],
+)
+def test_bad_input_gets_a_message_next_to_the_field_and_nothing_is_lost(
+    client, running, visitor, tampere, overrides, field, message
+):
+    client.force_login(visitor)
+    data = form_data(tampere, **{"ideas-0-title": "Idea talteen"}, **overrides)
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    assert message in errors_of(response, field)
+    assert Visit.objects.count() == 0
+    assert 'value="Idea talteen"' in response.text
+    assert "Kuuntelimme." in response.text
+
+
+def test_the_logger_cannot_be_their_own_co_visitor(client, running, visitor, tampere):
+    client.force_login(visitor)
+    response = client.post(reverse("visits:new"), form_data(tampere, co_visitors=[str(visitor.pk)]))
+    assert response.status_code == 400
+    assert "Select a valid choice." in errors_of(response, "co_visitors")
+
+
+def test_a_bad_idea_row_saves_nothing(client, running, visitor, tampere):
+    client.force_login(visitor)
+    data = form_data(tampere, **{"ideas-0-text": "Teksti ilman otsikkoa"})
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    assert response.context["ideas"].errors[0]["title"]
+    assert Visit.objects.count() == 0
+    assert Idea.objects.count() == 0
+
+
+def test_checking_whether_it_counts_saves_nothing(client, running, visitor, tampere):
+    client.force_login(visitor)
+    data = form_data(tampere, is_remote="True", preview="1")
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 200
+    assert Visit.objects.count() == 0
+    assert "Remote visits do not count in this campaign." in response.text
+
+
+def test_adding_an_idea_row_without_javascript(client, running, visitor, tampere):
+    client.force_login(visitor)
+    data = form_data(tampere, add_idea="1", **{"ideas-0-title": "Ensimmäinen"})
+    response = client.post(reverse("visits:new"), data)
+    assert Visit.objects.count() == 0
+    assert response.context["ideas"].total_form_count() == 2
+    assert 'name="ideas-1-title"' in response.text
+
+
+def test_logging_is_closed_for_staff_after_the_grace_days(client, visitor, coordinator_user):
+    today = dt.date.today()
+    CampaignFactory(
+        is_current=True,
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=today - dt.timedelta(days=20),
+        grace_days=7,
+    )
+    client.force_login(visitor)
+    response = client.get(reverse("visits:new"))
+    assert "Logging visits for this campaign closed on" in response.text
+    assert "form" not in response.context
+
+    client.force_login(coordinator_user)
+    assert "form" in client.get(reverse("visits:new")).context
+
+
+def test_no_campaign_no_form(client, visitor):
+    client.force_login(visitor)
+    response = client.get(reverse("visits:new"))
+    assert "There is no campaign running." in response.text
+
+
+def test_spread_the_visits_shows_who_already_visited_the_client(
+    client, running, visitor, outsider, tampere
+):
+    VisitFactory(
+        campaign=running, client=tampere, created_by=outsider, visited_on=running.starts_on
+    )
+    VisitFactory(
+        campaign=running, client=tampere, created_by=outsider, status=VisitStatus.CANCELLED
+    )
+    client.force_login(visitor)
+
+    response = client.get(reverse("visits:client_visits"), {"client": tampere.pk})
+    assert response.json()["count"] == 1
+    assert outsider.unit.name in response.json()["html"]
+
+    untouched = ClientFactory()
+    response = client.get(reverse("visits:client_visits"), {"client": untouched.pk})
+    assert "No one has visited this client in this campaign yet." in response.json()["html"]
+
+    page = client.post(reverse("visits:new"), form_data(tampere, preview="1"))
+    assert outsider.unit.name in page.text
+
+
+# Helper endpoints of the form
+
+
+def test_client_search_shows_kind_and_region(client, visitor, tampere):
+    ClientFactory(name="Turun kaupunki", region="Varsinais-Suomi")
+    client.force_login(visitor)
+    results = client.get(reverse("visits:client_search"), {"q": "tampere"}).json()["results"]
+    assert results == [
+        {"id": tampere.pk, "name": tampere.name, "kind": "Municipality", "region": "Pirkanmaa"}
+    ]
+    by_region = client.get(reverse("visits:client_search"), {"q": "varsinais"}).json()
+    assert [r["name"] for r in by_region["results"]] == ["Turun kaupunki"]
+
+
+def test_client_search_copes_with_hundreds_of_clients(client, visitor, django_assert_num_queries):
+    Client.objects.bulk_create(Client(name=f"Kunta {n:03d}") for n in range(300))
+    client.force_login(visitor)
+    response = client.get(reverse("visits:client_search"), {"q": "kunta"})
+    assert len(response.json()["results"]) == 20
+
+
+def test_similar_clients_endpoint(client, visitor, tampere):
+    client.force_login(visitor)
+    similar = client.get(reverse("visits:client_similar"), {"name": "tampereen kaupunki"}).json()
+    assert similar["found"]
+    assert "Tampereen kaupunki" in similar["html"]
+    same_id = client.get(
+        reverse("visits:client_similar"), {"name": "Muu", "business_id": tampere.business_id}
+    ).json()
+    assert "already has this business ID" in same_id["html"]
+    nothing = client.get(reverse("visits:client_similar"), {"name": "Rovaniemi"}).json()
+    assert not nothing["found"]
+
+
+def test_staff_search(client, visitor, colleague):
+    client.force_login(visitor)
+    results = client.get(reverse("visits:staff_search"), {"q": "kaisa kollega"}).json()["results"]
+    assert results == [{"id": colleague.pk, "name": "Kaisa Kollega", "unit": "Tilastot"}]
+    assert client.get(reverse("visits:staff_search"), {"q": "ville"}).json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "counts", "reason"),
+    [
+        ({"minutes": "60", "listened_most": "on", "not_without_campaign": "on"}, True, ""),
+        ({"minutes": "30", "listened_most": "on", "not_without_campaign": "on"}, False, "shorter"),
+        ({"minutes": "60", "is_remote": "True"}, False, "Remote visits do not count"),
+        ({"minutes": "abc"}, None, "Fill in the date and the minutes"),
+    ],
+)
+def test_the_live_verdict_uses_the_rule(client, running, visitor, query, counts, reason):
+    client.force_login(visitor)
+    query = {"visited_on": dt.date.today().isoformat(), **query}
+    result = client.get(reverse("visits:verdict"), query).json()
+    assert result["counts"] is counts
+    assert reason in result["html"]
+
+
+# Detail, edit and withdraw
+
+
+def test_detail_shows_participants_ideas_the_verdict_and_other_visits(
+    client, running, visitor, colleague, outsider, tampere
+):
+    visit = VisitFactory(
+        campaign=running,
+        client=tampere,
+        created_by=visitor,
+        participants=[visitor, colleague],
+        minutes=30,
+    )
+    IdeaFactory(visit=visit, title="Yhteinen vuosikello")
+    VisitFactory(campaign=running, client=tampere, created_by=outsider)
+    client.force_login(visitor)
+
+    response = client.get(reverse("visits:detail", args=[visit.pk]))
+
+    assert str(colleague) in response.text
+    assert "Yhteinen vuosikello" in response.text
+    assert "shorter than the campaign minimum of 60 minutes" in response.text
+    assert response.context["other_visits"][0].units == ("Viestintä",)
+
+
+def test_editing_a_visit_is_audited(client, running, visitor, colleague, tampere):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    client.force_login(visitor)
+    data = form_data(tampere, status="done", minutes="90", co_visitors=[str(colleague.pk)])
+
+    response = client.post(reverse("visits:edit", args=[visit.pk]), data)
+
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.minutes == 90
+    assert {p.staff for p in visit.participations.all()} == {visitor, colleague}
+    entry = LogEntry.objects.get_for_object(visit).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.actor == visitor
+    assert entry.changes_dict["minutes"] == ["60", "90"]
+    detail = client.get(reverse("visits:detail", args=[visit.pk]))
+    assert "Change history" in detail.text
+    assert "Participant added" in detail.text
+
+
+def test_editing_to_done_with_a_future_date_is_refused(client, running, visitor, tampere):
+    visit = VisitFactory(
+        campaign=running,
+        client=tampere,
+        created_by=visitor,
+        status=VisitStatus.PLANNED,
+        visited_on=dt.date.today() + dt.timedelta(days=2),
+    )
+    client.force_login(visitor)
+    data = form_data(tampere, status="done", visited_on=visit.visited_on.isoformat())
+    response = client.post(reverse("visits:edit", args=[visit.pk]), data)
+    assert response.status_code == 400
+    assert "A visit dated in the future can only be planned" in errors_of(response, "visited_on")
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
+
+
+def test_editing_adds_ideas(client, running, visitor, tampere):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    client.force_login(visitor)
+    data = form_data(tampere, status="done", **{"ideas-0-title": "Jälkikäteen"})
+    client.post(reverse("visits:edit", args=[visit.pk]), data)
+    assert visit.ideas.get().title == "Jälkikäteen"
+
+
+def test_withdrawing_keeps_the_visit_as_cancelled(client, running, visitor, tampere):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    client.force_login(visitor)
+    confirm = client.get(reverse("visits:withdraw", args=[visit.pk]))
+    assert "Withdraw the visit?" in confirm.text
+
+    response = client.post(reverse("visits:withdraw", args=[visit.pk]), follow=True)
+
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.CANCELLED
+    assert "The visit is withdrawn." in response.text
+    assert "The visit was cancelled." in response.text
+    assert LogEntry.objects.get_for_object(visit).filter(action=LogEntry.Action.UPDATE).exists()
+
+
+def test_staff_cannot_edit_after_logging_closed_but_coordinators_can(
+    client, visitor, coordinator_user, tampere
+):
+    today = dt.date.today()
+    old = CampaignFactory(
+        is_current=True,
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=today - dt.timedelta(days=20),
+    )
+    visit = VisitFactory(campaign=old, client=tampere, created_by=visitor)
+    data = form_data(tampere, status="done", visited_on=visit.visited_on.isoformat())
+
+    client.force_login(visitor)
+    detail = client.get(reverse("visits:detail", args=[visit.pk]))
+    assert "Logging visits for this campaign closed on" in detail.text
+    refused = client.post(reverse("visits:edit", args=[visit.pk]), {**data, "minutes": "75"})
+    assert "Logging visits for this campaign closed on" in refused.text
+    visit.refresh_from_db()
+    assert visit.minutes == 60
+
+    client.force_login(coordinator_user)
+    client.post(reverse("visits:edit", args=[visit.pk]), {**data, "minutes": "75"})
+    visit.refresh_from_db()
+    assert visit.minutes == 75
+
+
+def test_unknown_visit_is_404(client, visitor):
+    client.force_login(visitor)
+    assert client.get(reverse("visits:detail", args=[999999])).status_code == 404
+    assert client.get(reverse("visits:edit", args=[999999])).status_code == 404
+
+
+# Dashboard
+
+
+def test_dashboard_invites_to_log_and_links_my_visits(client, running, visitor, tampere):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    client.force_login(visitor)
+    response = client.get(reverse("dashboard"))
+    assert f'href="{reverse("visits:new")}"' in response.text
+    assert f'href="{reverse("visits:detail", args=[visit.pk])}"' in response.text
+
+
+def test_navigation_has_the_visit_entries(client, running, visitor):
+    client.force_login(visitor)
+    response = client.get(reverse("visits:list"))
+    assert f'href="{reverse("visits:list")}" aria-current="page"' in response.text
+    assert 'class="main-nav__cta"' in response.text
+
+
+def test_unit_of_another_department_is_not_mixed_in(client, running, visitor):
+    # A department filter on the list includes its units, not other departments.
+    department = UnitFactory(code="DEP")
+    inside = UnitFactory(code="IN", parent=department)
+    outside = UnitFactory(code="OUT")
+    mine = VisitFactory(campaign=running, participants=[StaffFactory(unit=inside)])
+    VisitFactory(campaign=running, participants=[StaffFactory(unit=outside)])
+    client.force_login(StaffFactory(unit=department, role="Coordinators"))
+    response = client.get(reverse("visits:list"), {"unit": department.pk})
+    assert [row.record for row in response.context["table"].rows] == [mine]

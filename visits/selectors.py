@@ -1,0 +1,225 @@
+"""Reads for the visit pages, each with what its page shows preloaded."""
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Campaign, Client, Staff, Theme
+from ideas.models import Idea
+from visits.models import Visit, VisitParticipant
+from visits.rules import VisitStatus
+from visits.services import is_coordinator
+
+SEARCH_LIMIT = 20
+
+
+def _participations():
+    return Prefetch(
+        "participations",
+        queryset=VisitParticipant.objects.select_related("staff", "unit").order_by("pk"),
+    )
+
+
+def visit_list(*, user):
+    """The visits the user may see, with client, campaign, participants and idea counts."""
+    return (
+        Visit.objects.visible_to(user)
+        .select_related("campaign", "client")
+        .annotate(idea_count=Count("ideas", distinct=True))
+        .prefetch_related(_participations())
+        .order_by("-visited_on", "-pk")
+    )
+
+
+def visit_detail(*, user, pk: int) -> Visit | None:
+    return (
+        Visit.objects.visible_to(user)
+        .select_related("campaign", "client", "created_by")
+        .prefetch_related(
+            _participations(),
+            Prefetch("ideas", queryset=Idea.objects.select_related("theme").order_by("pk")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def visit_editable_by(*, visit: Visit, user) -> bool:
+    """The creator, every participant and coordinators may change a visit; unit managers only
+    read their unit's visits."""
+    if not user.has_perm("visits.change_visit"):
+        return False
+    if is_coordinator(user) or visit.created_by_id == user.pk:
+        return True
+    return any(p.staff_id == user.pk for p in visit.participations.all())
+
+
+@dataclass(frozen=True)
+class EarlierVisit:
+    visit_id: int
+    visited_on: object
+    status: str
+    status_display: str
+    units: tuple[str, ...]
+
+
+def visits_to_clients(
+    *, campaign: Campaign, client_ids, exclude_visit_id: int | None = None
+) -> dict[int, list[EarlierVisit]]:
+    """Who already visited each client in the campaign (date and units), cancelled visits left
+    out: so staff can spread their visits over many clients."""
+    visits = (
+        Visit.objects.in_campaign(campaign)
+        .filter(client_id__in=list(client_ids))
+        .exclude(status=VisitStatus.CANCELLED)
+        .exclude(pk=exclude_visit_id)
+        .prefetch_related(
+            Prefetch("participations", queryset=VisitParticipant.objects.select_related("unit"))
+        )
+        .order_by("-visited_on", "-pk")
+    )
+    found = defaultdict(list)
+    for visit in visits:
+        units = tuple(dict.fromkeys(p.unit.name for p in visit.participations.all()))
+        found[visit.client_id].append(
+            EarlierVisit(
+                visit_id=visit.pk,
+                visited_on=visit.visited_on,
+                status=visit.status,
+                status_display=visit.get_status_display(),
+                units=units,
+            )
+        )
+    return dict(found)
+
+
+def client_search(*, query: str, limit: int = SEARCH_LIMIT):
+    """Clients whose name or region contains the query, or with that business ID, for the
+    client picker."""
+    clients = Client.objects.order_by("name")
+    query = query.strip()
+    if not query:
+        return []
+    return list(
+        clients.filter(
+            Q(name__icontains=query) | Q(region__icontains=query) | Q(business_id=query)
+        )[:limit]
+    )
+
+
+@dataclass
+class SimilarClients:
+    same_business_id: Client | None = None
+    similar_names: list[Client] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.same_business_id or self.similar_names)
+
+
+def _normalised(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def clients_similar_to(*, name: str, business_id: str = "") -> SimilarClients:
+    """Existing clients that may be the one being added: the same business ID, or a name that
+    contains, is contained in or closely resembles the new one."""
+    result = SimilarClients()
+    business_id = business_id.strip()
+    if business_id:
+        result.same_business_id = Client.objects.filter(business_id=business_id).first()
+    wanted = _normalised(name)
+    if len(wanted) < 3:
+        return result
+    candidates = Client.objects.only("pk", "name", "kind", "region")
+    for client in candidates:
+        existing = _normalised(client.name)
+        if (
+            wanted in existing
+            or existing in wanted
+            or difflib.SequenceMatcher(None, wanted, existing).ratio() >= 0.8
+        ):
+            result.similar_names.append(client)
+    return result
+
+
+def staff_search(*, query: str, limit: int = SEARCH_LIMIT):
+    """Active staff whose name or username matches every word of the query, with their unit."""
+    words = query.split()
+    if not words:
+        return []
+    people = Staff.objects.filter(is_active=True).select_related("unit")
+    for word in words:
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    return list(people.order_by("last_name", "first_name")[:limit])
+
+
+def themes_for(*, campaign: Campaign):
+    """The themes ideas can be filed under: the campaign's own, or every active theme."""
+    themes = campaign.themes.filter(is_active=True)
+    if not themes.exists():
+        themes = Theme.objects.filter(is_active=True)
+    return themes.order_by("name")
+
+
+VISIT_ACTIONS = {
+    LogEntry.Action.CREATE: _("Visit logged"),
+    LogEntry.Action.UPDATE: _("Visit changed"),
+    LogEntry.Action.DELETE: _("Visit deleted"),
+}
+PARTICIPANT_ACTIONS = {
+    LogEntry.Action.CREATE: _("Participant added"),
+    LogEntry.Action.UPDATE: _("Participant changed"),
+    LogEntry.Action.DELETE: _("Participant removed"),
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    timestamp: object
+    actor: str
+    action: str
+    subject: str
+    changes: dict
+
+
+def visit_history(*, visit: Visit) -> list[HistoryEntry]:
+    """The audit trail of the visit and its participants, newest first."""
+    participant_type = ContentType.objects.get_for_model(VisitParticipant)
+    entries = (
+        LogEntry.objects.filter(
+            Q(content_type=ContentType.objects.get_for_model(Visit), object_pk=str(visit.pk))
+            | Q(
+                Q(changes__visit__0=str(visit.pk)) | Q(changes__visit__1=str(visit.pk)),
+                content_type=participant_type,
+            )
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+    history = []
+    for entry in entries:
+        is_participant = entry.content_type_id == participant_type.pk
+        changes = {}
+        if entry.action == LogEntry.Action.UPDATE and not is_participant:
+            changes = entry.changes_display_dict
+        history.append(
+            HistoryEntry(
+                timestamp=entry.timestamp,
+                actor=str(entry.actor) if entry.actor else "",
+                action=(PARTICIPANT_ACTIONS if is_participant else VISIT_ACTIONS).get(
+                    entry.action, entry.get_action_display()
+                ),
+                subject=entry.object_repr if is_participant else "",
+                changes=changes,
+            )
+        )
+    return history

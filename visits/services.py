@@ -1,0 +1,311 @@
+"""Writes for visits: logging, editing and withdrawing a visit with its participants and ideas.
+
+Each function is one transaction and tells the leaderboard its figures are stale.
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from campaign.models import MAX_VISIT_MINUTES, Campaign, Client, RosterEntry, Staff, Theme
+from ideas.models import Idea
+from leaderboard.services import leaderboard_invalidate
+from visits.models import Visit, VisitParticipant
+from visits.rules import VisitStatus
+
+SUBMISSION_TOKEN_CONSTRAINT = "visit_unique_submission_token"
+
+
+@dataclass(frozen=True)
+class IdeaInput:
+    """An idea the client gave, captured with the visit."""
+
+    title: str
+    text: str = ""
+    theme: Theme | None = None
+
+
+@dataclass(frozen=True)
+class ClientInput:
+    """A client organisation created in place while logging a visit."""
+
+    name: str
+    kind: str = Client.Kind.OTHER
+    region: str = ""
+    business_id: str = ""
+
+
+class DuplicateSubmissionError(Exception):
+    """The form was already saved (double click, resent request): `visit` is the one it made."""
+
+    def __init__(self, visit: Visit):
+        super().__init__(f"Visit {visit.pk} was already logged with this form.")
+        self.visit = visit
+
+
+def is_coordinator(user) -> bool:
+    return user.has_perm("visits.view_all_visits")
+
+
+def logging_is_open(*, campaign: Campaign, user, today: dt.date | None = None) -> bool:
+    """Staff log and edit until the grace days are over; coordinators can always edit."""
+    today = today or timezone.localdate()
+    return today <= campaign.logging_closes_on or is_coordinator(user)
+
+
+def visit_log(
+    *,
+    campaign: Campaign,
+    created_by: Staff,
+    client: Client | None = None,
+    new_client: ClientInput | None = None,
+    visited_on: dt.date,
+    minutes: int,
+    is_remote: bool = False,
+    status: str | None = None,
+    listened_most: bool = False,
+    not_without_campaign: bool = False,
+    notes: str = "",
+    benefit_rating: int | None = None,
+    co_visitors: Sequence[Staff] = (),
+    ideas: Sequence[IdeaInput] = (),
+    submission_token: uuid.UUID | None = None,
+    today: dt.date | None = None,
+) -> Visit:
+    """Log a visit, its participants (the logger always among them) and the ideas it brought.
+
+    A date in the future makes the visit planned unless a status is given. A form token that was
+    already used raises `DuplicateSubmissionError` carrying the visit it made, also when two
+    identical requests race: the database's unique constraint decides which one wins.
+    """
+    today = today or timezone.localdate()
+    if submission_token is not None:
+        existing = Visit.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            raise DuplicateSubmissionError(existing)
+    if status is None:
+        status = VisitStatus.PLANNED if visited_on > today else VisitStatus.DONE
+    try:
+        with transaction.atomic():
+            if not logging_is_open(campaign=campaign, user=created_by, today=today):
+                raise ValidationError(_logging_closed_message(campaign))
+            if client is None:
+                client = _client_create(new_client)
+            visit = Visit(
+                campaign=campaign,
+                client=client,
+                visited_on=visited_on,
+                minutes=minutes,
+                is_remote=is_remote,
+                status=status,
+                listened_most=listened_most,
+                not_without_campaign=not_without_campaign,
+                notes=notes,
+                benefit_rating=benefit_rating,
+                submission_token=submission_token,
+                created_by=created_by,
+            )
+            _check_visit_rules(visit, today=today)
+            visit.full_clean(validate_constraints=False)
+            visit.save()
+            _participants_set(visit, [created_by, *co_visitors])
+            _ideas_add(visit, ideas, created_by=created_by)
+            leaderboard_invalidate(campaign_id=campaign.pk)
+    except IntegrityError as error:
+        if submission_token is None or SUBMISSION_TOKEN_CONSTRAINT not in str(error):
+            raise
+        raise DuplicateSubmissionError(
+            Visit.objects.get(submission_token=submission_token)
+        ) from error
+    return visit
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit: Visit,
+    updated_by: Staff,
+    client: Client,
+    visited_on: dt.date,
+    minutes: int,
+    is_remote: bool,
+    status: str,
+    listened_most: bool,
+    not_without_campaign: bool,
+    notes: str,
+    benefit_rating: int | None,
+    co_visitors: Sequence[Staff],
+    new_ideas: Sequence[IdeaInput] = (),
+    today: dt.date | None = None,
+) -> Visit:
+    """Change a visit and who took part in it, and add ideas. The creator stays a participant;
+    the others keep the unit they were first credited to."""
+    today = today or timezone.localdate()
+    if not logging_is_open(campaign=visit.campaign, user=updated_by, today=today):
+        raise ValidationError(_logging_closed_message(visit.campaign))
+    visit.client = client
+    visit.visited_on = visited_on
+    visit.minutes = minutes
+    visit.is_remote = is_remote
+    visit.status = status
+    visit.listened_most = listened_most
+    visit.not_without_campaign = not_without_campaign
+    visit.notes = notes
+    visit.benefit_rating = benefit_rating
+    _check_visit_rules(visit, today=today)
+    visit.full_clean(validate_constraints=False)
+    visit.save()
+    _participants_set(visit, [visit.created_by, *co_visitors])
+    _ideas_add(visit, new_ideas, created_by=updated_by)
+    leaderboard_invalidate(campaign_id=visit.campaign_id)
+    return visit
+
+
+@transaction.atomic
+def visit_withdraw(*, visit: Visit, withdrawn_by: Staff, today: dt.date | None = None) -> Visit:
+    """Mark the visit cancelled. Visits are never deleted by staff: the history stays."""
+    if not logging_is_open(campaign=visit.campaign, user=withdrawn_by, today=today):
+        raise ValidationError(_logging_closed_message(visit.campaign))
+    if visit.status != VisitStatus.CANCELLED:
+        visit.status = VisitStatus.CANCELLED
+        visit.save(update_fields=["status", "updated_at"])
+    leaderboard_invalidate(campaign_id=visit.campaign_id)
+    return visit
+
+
+def _logging_closed_message(campaign: Campaign) -> str:
+    return _(
+        "Logging visits for this campaign closed on %(date)s. A coordinator can still make changes."
+    ) % {"date": date_format(campaign.logging_closes_on, "SHORT_DATE_FORMAT")}
+
+
+def visit_rule_errors(
+    *,
+    campaign: Campaign,
+    status: str,
+    visited_on: dt.date | None,
+    minutes: int | None,
+    today: dt.date,
+) -> dict[str, str]:
+    """The rules of a visit's date and length, each with a message for the field it is about.
+    Forms show them before saving; the services enforce them."""
+    errors = {}
+    if minutes is not None and not 1 <= minutes <= MAX_VISIT_MINUTES:
+        errors["minutes"] = _("Enter the length of the visit in minutes, from 1 to %(max)s.") % {
+            "max": MAX_VISIT_MINUTES
+        }
+    if visited_on is None or status != VisitStatus.DONE:
+        return errors
+    if visited_on > today:
+        errors["visited_on"] = _(
+            "A visit dated in the future can only be planned. Choose today or an earlier date, "
+            "or mark the visit planned."
+        )
+    elif not campaign.starts_on <= visited_on <= campaign.ends_on:
+        errors["visited_on"] = _(
+            "A done visit must be dated within the campaign, %(start)s – %(end)s."
+        ) % {
+            "start": date_format(campaign.starts_on, "SHORT_DATE_FORMAT"),
+            "end": date_format(campaign.ends_on, "SHORT_DATE_FORMAT"),
+        }
+    return errors
+
+
+def _check_visit_rules(visit: Visit, *, today: dt.date) -> None:
+    errors = visit_rule_errors(
+        campaign=visit.campaign,
+        status=visit.status,
+        visited_on=visit.visited_on,
+        minutes=visit.minutes,
+        today=today,
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _client_create(new_client: ClientInput | None) -> Client:
+    if new_client is None:
+        raise ValidationError({"client": _("Choose the client, or add a new one.")})
+    client = Client(
+        name=new_client.name.strip(),
+        kind=new_client.kind,
+        region=new_client.region.strip(),
+        business_id=new_client.business_id.strip(),
+    )
+    client.full_clean()
+    client.save()
+    return client
+
+
+def _participants_set(visit: Visit, people: Sequence[Staff]) -> None:
+    """Make `people` the participants of the visit, each credited to their unit once."""
+    seen = set()
+    for person in people:
+        if person.pk in seen:
+            raise ValidationError(
+                {
+                    "co_visitors": _(
+                        "%(name)s is listed more than once; a person can take "
+                        "part in a visit only once."
+                    )
+                    % {"name": person}
+                }
+            )
+        seen.add(person.pk)
+    current = {p.staff_id: p for p in visit.participations.all()}
+    for staff_id, participation in current.items():
+        if staff_id not in seen:
+            participation.delete()
+    roster = dict(
+        RosterEntry.objects.filter(campaign=visit.campaign, staff__in=people).values_list(
+            "staff_id", "unit_id"
+        )
+    )
+    for person in people:
+        if person.pk in current:
+            continue
+        unit_id = roster.get(person.pk, person.unit_id)
+        if unit_id is None:
+            raise ValidationError(
+                {
+                    "co_visitors": _(
+                        "%(name)s belongs to no unit, so the visit cannot be credited. Ask a "
+                        "coordinator to add them to a unit."
+                    )
+                    % {"name": person}
+                }
+            )
+        participation = VisitParticipant(visit=visit, staff=person, unit_id=unit_id)
+        participation.full_clean(exclude=["visit"], validate_constraints=False)
+        participation.save()
+
+
+def _ideas_add(visit: Visit, ideas: Sequence[IdeaInput], *, created_by: Staff) -> None:
+    for number, data in enumerate(ideas, start=1):
+        idea = Idea(
+            visit=visit,
+            title=data.title.strip(),
+            text=data.text.strip(),
+            theme=data.theme,
+            created_by=created_by,
+        )
+        try:
+            idea.full_clean(exclude=["visit"])
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "ideas": [
+                        _("Idea %(number)s: %(problem)s")
+                        % {"number": number, "problem": " ".join(messages)}
+                        for messages in error.message_dict.values()
+                    ]
+                }
+            ) from error
+        idea.save()

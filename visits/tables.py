@@ -1,0 +1,78 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from visits.models import Visit
+
+# Columns a phone can do without: the filters above the table still offer them.
+WIDE_ONLY = {"th": {"class": "wide-only"}, "td": {"class": "wide-only"}}
+
+
+class VisitTable(tables.Table):
+    visited_on = tables.Column(verbose_name=_("Date"))
+    client = tables.Column(verbose_name=_("Client"), order_by=("client__name",))
+    kind = tables.Column(
+        verbose_name=_("Client kind"),
+        accessor="client__kind",
+        order_by=("client__kind",),
+        attrs=WIDE_ONLY,
+    )
+    status = tables.Column(verbose_name=_("Status"))
+    counts = tables.Column(verbose_name=_("Counts"), empty_values=(), orderable=False)
+    participants = tables.Column(verbose_name=_("Participants"), empty_values=(), orderable=False)
+    idea_count = tables.Column(
+        verbose_name=_("Ideas"), attrs={"td": {"class": "number"}, "th": {"class": "number"}}
+    )
+    campaign = tables.Column(
+        verbose_name=_("Campaign"), order_by=("campaign__starts_on",), attrs=WIDE_ONLY
+    )
+
+    class Meta:
+        model = Visit
+        fields = []
+        sequence = (
+            "visited_on",
+            "client",
+            "kind",
+            "status",
+            "counts",
+            "participants",
+            "idea_count",
+            "campaign",
+        )
+        order_by = ("-visited_on",)
+        attrs = {"class": "table visit-table"}
+        template_name = "visits/_visit_table.html"
+        empty_text = _("No visits match these filters.")
+
+    def render_visited_on(self, value, record):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("visits:detail", args=[record.pk]),
+            date_format(value, "SHORT_DATE_FORMAT"),
+        )
+
+    def render_client(self, value, record):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("visits:detail", args=[record.pk]), value.name
+        )
+
+    def render_kind(self, value, record):
+        return record.client.get_kind_display()
+
+    def render_status(self, value, record):
+        return record.get_status_display()
+
+    def render_counts(self, record):
+        if record.counts:
+            return format_html('<span class="badge badge--counts">{}</span>', _("Counts"))
+        return format_html('<span class="badge">{}</span>', _("Normal client work"))
+
+    def render_participants(self, record):
+        return format_html_join(
+            ", ",
+            "{} ({})",
+            ((p.staff, p.unit.name) for p in record.participations.all()),
+        )
