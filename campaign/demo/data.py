@@ -278,6 +278,11 @@ VISIT_NOTES = [
     "",
 ]
 
+VISIT_DEFINITION = (
+    "Noin tunnin käynti asiakkaan luona, josta suurin osa kuunnellaan asiakasta – tapaaminen, "
+    "jota ei olisi ollut ilman kampanjaa."
+)
+
 CAMPAIGN_MESSAGE = (
     "Lähdemme kylään kuuntelemaan. Jokainen käynti kertoo meille jotain, mitä emme "
     "työpöydän ääressä saisi selville. Johtoryhmä on jo liikkeellä – tule mukaan!"

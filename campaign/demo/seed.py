@@ -196,6 +196,7 @@ def _campaign(*, slug, name, starts_on, themes, is_current, result):
             "starts_on": starts_on,
             "ends_on": starts_on + dt.timedelta(days=CAMPAIGN_DAYS - 1),
             "description": data.CAMPAIGN_MESSAGE,
+            "visit_definition": data.VISIT_DEFINITION,
             "visit_target_per_unit": 25,
             "is_current": is_current,
         },

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from campaign.models import Campaign, RosterEntry
 from campaign.previews import rule_change_needs_preview, rule_change_preview
 from campaign.services import campaign_clone, campaign_create, campaign_update, roster_take
-from leaderboard.models import LeaderboardGeneration
 from tests.factories import (
     CampaignFactory,
     RosterEntryFactory,
@@ -64,18 +63,10 @@ def test_update_unsets_current_only_when_asked(campaign):
     assert not campaign.is_current
 
 
-def test_update_marks_the_leaderboard_figures_stale(campaign):
-    def generation():
-        return (
-            LeaderboardGeneration.objects.filter(campaign=campaign)
-            .values_list("generation", flat=True)
-            .first()
-            or 0
-        )
-
-    before = generation()
+def test_update_marks_the_leaderboard_figures_stale(campaign, leaderboard_generation):
+    before = leaderboard_generation(campaign)
     campaign_update(campaign=campaign, weight_idea=Decimal("5"))
-    assert generation() == before + 1
+    assert leaderboard_generation(campaign) == before + 1
 
 
 def test_clone_copies_rules_weights_themes_and_messages_but_no_visits_or_roster():

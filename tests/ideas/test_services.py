@@ -2,13 +2,11 @@ import datetime as dt
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from ideas.models import Idea, IdeaExport
 from ideas.services import idea_export_record, idea_mark_duplicate, idea_triage
-from leaderboard.services import leaderboard_cache_key
 from tests.factories import IdeaFactory, ThemeFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,22 +106,16 @@ def test_staff_cannot_triage_even_their_own_idea(world, staff_member):
         triage(world.own, staff_member, status=Idea.Status.IN_REVIEW)
 
 
-def test_every_write_marks_the_leaderboard_stale(
-    campaign, coordinator, django_capture_on_commit_callbacks
-):
+def test_every_write_marks_the_leaderboard_stale(campaign, coordinator, leaderboard_generation):
     idea = IdeaFactory(visit__campaign=campaign)
     original = IdeaFactory(visit__campaign=campaign)
-    key = leaderboard_cache_key(campaign.pk)
 
-    cache.set(key, "figures")
-    with django_capture_on_commit_callbacks(execute=True):
-        triage(idea, coordinator, status=Idea.Status.IN_REVIEW)
-    assert cache.get(key) is None
+    before = leaderboard_generation(campaign)
+    triage(idea, coordinator, status=Idea.Status.IN_REVIEW)
+    assert leaderboard_generation(campaign) == before + 1
 
-    cache.set(key, "figures")
-    with django_capture_on_commit_callbacks(execute=True):
-        idea_mark_duplicate(idea=idea, original=original, by=coordinator)
-    assert cache.get(key) is None
+    idea_mark_duplicate(idea=idea, original=original, by=coordinator)
+    assert leaderboard_generation(campaign) == before + 2
 
 
 def test_mark_duplicate_points_to_the_original_and_moves_earlier_duplicates(coordinator):

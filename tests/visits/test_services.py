@@ -4,13 +4,11 @@ import time
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
 from campaign.models import Client
 from ideas.models import Idea
-from leaderboard.services import leaderboard_cache_key
 from tests.factories import (
     CampaignFactory,
     ClientFactory,
@@ -125,38 +123,32 @@ def test_a_bad_idea_row_saves_nothing(running, visitor, colleague, today):
     assert Client.objects.count() == clients_before
 
 
-def test_every_write_drops_the_leaderboard_figures(
-    running, visitor, tampere, today, django_capture_on_commit_callbacks
+def test_every_write_marks_the_leaderboard_stale(
+    running, visitor, tampere, today, leaderboard_generation
 ):
-    key = leaderboard_cache_key(running.pk)
-    cache.set(key, "stale")
-    with django_capture_on_commit_callbacks(execute=True):
-        visit = log(running, visitor, tampere, today)
-    assert cache.get(key) is None
+    before = leaderboard_generation(running)
+    visit = log(running, visitor, tampere, today)
+    assert leaderboard_generation(running) == before + 1
 
-    cache.set(key, "stale")
-    with django_capture_on_commit_callbacks(execute=True):
-        visit_withdraw(visit=visit, withdrawn_by=visitor, today=today)
-    assert cache.get(key) is None
+    visit_withdraw(visit=visit, withdrawn_by=visitor, today=today)
+    assert leaderboard_generation(running) == before + 2
 
-    cache.set(key, "stale")
-    with django_capture_on_commit_callbacks(execute=True):
-        visit_update(
-            visit=visit,
-            updated_by=visitor,
-            client=tampere,
-            visited_on=today,
-            minutes=90,
-            is_remote=False,
-            status=VisitStatus.DONE,
-            listened_most=True,
-            not_without_campaign=True,
-            notes="",
-            benefit_rating=None,
-            co_visitors=[],
-            today=today,
-        )
-    assert cache.get(key) is None
+    visit_update(
+        visit=visit,
+        updated_by=visitor,
+        client=tampere,
+        visited_on=today,
+        minutes=90,
+        is_remote=False,
+        status=VisitStatus.DONE,
+        listened_most=True,
+        not_without_campaign=True,
+        notes="",
+        benefit_rating=None,
+        co_visitors=[],
+        today=today,
+    )
+    assert leaderboard_generation(running) == before + 3
 
 
 @pytest.mark.parametrize(
