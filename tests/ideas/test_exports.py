@@ -166,7 +166,7 @@ def test_csv_columns_in_finnish_excel_form(client, coordinator, answered):
     header, row = csv_table(response)
     assert header == [
         "Idean numero", "Linkki", "Käynnin päivä", "Kirjattu", "Määräpäivä", "Asiakas",
-        "Asiakkaan tyyppi", "Alue", "Keränneet yksiköt", "Teema", "Otsikko", "Asiakkaan sanoin",
+        "Asiakkaan tyyppi", "Alue", "Keränneet yksiköt", "Teema", "Otsikko", "Asiakkaan omin sanoin",
         "Tila", "Vastuuyksikkö", "Virallinen vastaus", "Kaksoiskappale ideasta",
     ]  # fmt: skip
     assert row[0] == str(answered.pk)
