@@ -60,3 +60,17 @@ def test_dashboard_in_english_when_the_browser_asks(client, campaign, staff_memb
     client.force_login(staff_member)
     response = client.get(reverse("dashboard"), headers={"accept-language": "en"})
     assert response.headers["Content-Language"] == "en"
+
+
+def test_planned_visit_is_not_called_normal_client_work(client, campaign, staff_member):
+    VisitFactory(
+        campaign=campaign,
+        created_by=staff_member,
+        status=Visit.Status.PLANNED,
+        client=ClientFactory(name="Suunniteltu asiakas"),
+    )
+    client.force_login(staff_member)
+    response = client.get(reverse("dashboard"), headers={"accept-language": "en"})
+    item = response.text.split("Suunniteltu asiakas", 1)[1].split("</li>", 1)[0]
+    assert "Planned" in item
+    assert "Normal client work" not in item
