@@ -134,7 +134,7 @@ WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/kylaan.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 # Security headers; the cookie flags follow whether the site is served over HTTPS.
