@@ -130,3 +130,25 @@ def test_password_change_errors_keep_the_help_text_described(client, staff_membe
 
 def text_count(text: str, needle: str) -> int:
     return text.count(needle)
+
+
+@pytest.mark.parametrize(
+    ("language", "short", "long"),
+    [
+        ("fi", "26.11.2026", "26. marraskuuta 2026"),
+        ("sv", "26.11.2026", "26 november 2026"),
+        ("en", "26/11/2026", "26 Nov 2026"),
+    ],
+)
+def test_dates_follow_the_language_and_finland_swedish_uses_dots(language, short, long):
+    import datetime as dt
+
+    from django.forms import DateField
+    from django.template.defaultfilters import date
+    from django.utils import translation
+
+    day = dt.date(2026, 11, 26)
+    with translation.override(language):
+        assert date(day, "SHORT_DATE_FORMAT") == short
+        assert date(day, "DATE_FORMAT") == long
+        assert DateField().clean(short) == day
