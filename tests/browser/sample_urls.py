@@ -16,5 +16,6 @@ urlpatterns = [
     path("ideas/<int:idea_id>/", view),
     path("leaderboard/<slug:slug>/", view),
     path("campaigns/", include([path("<slug:campaign_slug>/report/", view)])),
+    path("campaigns/<slug:slug>/ideas/<int:pk>/", view),
     path("admin/<int:pk>/", view),
 ]

@@ -61,6 +61,7 @@ class Samples:
     visit: Visit | None
     idea: Idea | None
     user: Staff
+    roster_entry: RosterEntry | None
 
     @classmethod
     def for_user(cls, user: Staff) -> "Samples":
@@ -73,6 +74,7 @@ class Samples:
             visit=visits.filter(created_by=user).first() or visits.first(),
             idea=ideas.filter(created_by=user).first() or ideas.first(),
             user=user,
+            roster_entry=RosterEntry.objects.filter(campaign=campaign, staff=user).first(),
         )
 
 
@@ -93,22 +95,26 @@ SAMPLE_OBJECTS: dict[str, Callable[[Samples], object]] = {
     "themes": lambda s: s.idea and s.idea.theme_id,
     "staff": lambda s: s.user.pk,
     "user": lambda s: s.user.pk,
+    "roster": lambda s: s.roster_entry and s.roster_entry.pk,
 }
 
 
-def _value(route: str, converter: str | None, name: str, samples: Samples):
+def _value(route: str, match: re.Match, samples: Samples):
+    converter, name = match["converter"], match["name"]
     if converter == "slug" or "slug" in name:
         return samples.campaign.slug
-    kind = re.sub(r"_?(pk|id)$", "", name) or route.split("/", 1)[0]
+    # `visit_id` names its object; a bare `pk` belongs to the segment before it (visits/<pk>/).
+    kind = re.sub(r"_?(pk|id)$", "", name)
+    if not kind:
+        literal = [s for s in route[: match.start()].split("/") if s and "<" not in s]
+        kind = literal[-1] if literal else ""
     if kind in SAMPLE_OBJECTS:
         return SAMPLE_OBJECTS[kind](samples)
     raise LookupError(f"no sample for <{converter or 'str'}:{name}> in {route}")
 
 
 def _fill(route: str, samples: Samples) -> str:
-    return PARAMETER.sub(
-        lambda m: str(_value(route, m["converter"], m["name"], samples) or ""), route
-    )
+    return PARAMETER.sub(lambda match: str(_value(route, match, samples) or ""), route)
 
 
 def page_paths(samples: Samples | None) -> tuple[list[str], list[str]]:
@@ -140,6 +146,7 @@ def _html_page(context, path: str) -> bool:
     response = context.request.get(path, max_redirects=0)
     content_type = response.headers.get("content-type", "")
     response.dispose()
+    assert response.status < 500, f"{path} answers {response.status}"
     return response.status == 200 and content_type.startswith("text/html")
 
 
@@ -359,6 +366,7 @@ def test_the_walk_fills_route_parameters_from_what_the_viewer_may_see(settings):
             f"/ideas/{idea.pk}/",
             "/leaderboard/kevat/",
             "/campaigns/kevat/report/",
+            f"/campaigns/kevat/ideas/{idea.pk}/",
         ]
     )
     assert unresolved == []
