@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_VISIT_MINUTES = 720
 
@@ -85,7 +86,7 @@ class Staff(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=200, blank=True)
     is_leadership = models.BooleanField(
         _("leadership team member"),
         default=False,

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from campaign import views
+from campaign import public_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -22,6 +22,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accessibility/", public_views.accessibility_statement, name="accessibility"),
+    path("privacy/", public_views.privacy_notice, name="privacy"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("ideas/", include("ideas.urls")),
     path("leaderboard/", include("leaderboard.urls")),
