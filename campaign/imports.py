@@ -18,7 +18,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
@@ -263,7 +263,7 @@ FIELD_LABELS = {
     "first_name": _("first name"),
     "last_name": _("last name"),
     "unit": _("unit"),
-    "title": _("title"),
+    "title": pgettext_lazy("job title", "title"),
     "is_leadership": _("leadership"),
     "kind": _("kind"),
     "region": _("region"),
@@ -561,7 +561,7 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
         "first_name": gettext("first name"),
         "last_name": gettext("last name"),
         "email": gettext("e-mail"),
-        "title": gettext("title"),
+        "title": pgettext("job title", "title"),
         "unit": gettext("unit"),
         "is_leadership": gettext("leadership"),
     }
