@@ -166,8 +166,9 @@ def test_csv_columns_in_finnish_excel_form(client, coordinator, answered):
     header, row = csv_table(response)
     assert header == [
         "Idean numero", "Linkki", "Käynnin päivä", "Kirjattu", "Määräpäivä", "Asiakas",
-        "Asiakkaan tyyppi", "Alue", "Keränneet yksiköt", "Teema", "Otsikko", "Asiakkaan omin sanoin",
-        "Tila", "Vastuuyksikkö", "Virallinen vastaus", "Kaksoiskappale ideasta",
+        "Asiakkaan tyyppi", "Alue", "Keränneet yksiköt", "Teema", "Otsikko",
+        "Asiakkaan omin sanoin", "Tila", "Vastuuyksikkö", "Virallinen vastaus",
+        "Kaksoiskappale ideasta",
     ]  # fmt: skip
     assert row[0] == str(answered.pk)
     assert row[1] == f"http://testserver/ideas/{answered.pk}/"
