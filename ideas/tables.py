@@ -9,6 +9,8 @@ class IdeaTable(tables.Table):
     """The idea list. Every sortable column ends its ordering on the idea's id, so pages and
     exports list tied rows in the same order."""
 
+    caption = _("Development ideas")
+
     id = tables.Column(verbose_name=_("No."), order_by=("pk",), attrs={"td": {"class": "number"}})
     title = tables.Column(verbose_name=_("Title"), linkify=True, order_by=("title", "pk"))
     client = tables.Column(
@@ -47,7 +49,6 @@ class IdeaTable(tables.Table):
             "status",
             "due_on",
         ]
-        template_name = "ideas/_idea_table.html"
         attrs = {"class": "table table--ideas"}
         empty_text = _("No ideas match these filters.")
 

@@ -11,6 +11,7 @@ WIDE_ONLY = {"th": {"class": "wide-only"}, "td": {"class": "wide-only"}}
 
 
 class VisitTable(tables.Table):
+    caption = _("Visits")
     visited_on = tables.Column(verbose_name=_("Date"))
     client = tables.Column(verbose_name=_("Client"), order_by=("client__name",))
     kind = tables.Column(
@@ -44,7 +45,6 @@ class VisitTable(tables.Table):
         )
         order_by = ("-visited_on",)
         attrs = {"class": "table visit-table"}
-        template_name = "visits/_visit_table.html"
         empty_text = _("No visits match these filters.")
 
     def render_visited_on(self, value, record):
