@@ -208,13 +208,14 @@ def _campaign(*, slug, name, starts_on, themes, is_current, result):
 
 
 def _roster(campaign, everyone, result):
-    on_roster = set(campaign.roster.values_list("staff_id", flat=True))
+    """The roster is taken once; staff imported or moved later never change a demo campaign's."""
+    if campaign.roster.exists():
+        return
     new = [
         RosterEntry(
             campaign=campaign, staff=person, unit=person.unit, is_leadership=person.is_leadership
         )
         for person in everyone
-        if person.pk not in on_roster
     ]
     RosterEntry.objects.bulk_create(new)
     result.add("roster entries", len(new))

@@ -88,3 +88,12 @@ def test_command_prints_a_random_password_once(capsys):
     second = capsys.readouterr().out
     assert "Demo data in place." in second
     assert "demo-staff / " not in second
+
+
+def test_second_run_leaves_rosters_alone_after_staff_changes():
+    seed_demo(password="demo-pass-1", today=TODAY)
+    rosters = {c.slug: c.roster.count() for c in Campaign.objects.all()}
+    newcomer = Staff.objects.create(username="newcomer", unit=Unit.objects.get(code="TH-TE"))
+    seed_demo(password="demo-pass-1", today=TODAY)
+    assert {c.slug: c.roster.count() for c in Campaign.objects.all()} == rosters
+    assert not RosterEntry.objects.filter(staff=newcomer).exists()
