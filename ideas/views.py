@@ -52,6 +52,7 @@ class IdeaListView(SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["query"] = self.request.GET.urlencode()
+        context["filter_active"] = any(key not in ("sort", "page") for key in self.request.GET)
         context["can_export"] = user.has_perm("ideas.export_idea")
         context["can_export_by_owner"] = user.has_perm("ideas.export_idea") and user.has_perm(
             "ideas.view_all_ideas"

@@ -18,6 +18,7 @@ def test_coordinator_filters_triages_and_downloads_the_ideas(demo, page, tmp_pat
     page.locator(".main-nav").get_by_role("link", name="Ideat", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kehittämisideat")
 
+    page.get_by_text("Rajaa ideoita", exact=True).click()
     page.get_by_label("Teema").select_option(label=THEME)
     page.get_by_role("button", name="Rajaa", exact=True).click()
     expect(page).to_have_url(re.compile(r"theme=\d+"))

@@ -408,3 +408,13 @@ def test_the_idea_page_leads_back_to_the_list_as_it_was_filtered(client, coordin
     client.get(f"{LIST}?status=in_review&sort=title")
     page = client.get(reverse("ideas:detail", args=[varied["b"].pk])).content.decode()
     assert 'href="/ideas/?status=in_review&amp;sort=title"' in page
+
+
+def test_filters_fold_away_until_used(client, coordinator):
+    client.force_login(coordinator)
+    plain = client.get(reverse("ideas:list"))
+    assert '<details class="filters card idea-filters">' in plain.text
+    filtered = client.get(reverse("ideas:list"), {"status": "new"})
+    assert '<details class="filters card idea-filters" open>' in filtered.text
+    sorted_only = client.get(reverse("ideas:list"), {"sort": "title"})
+    assert '<details class="filters card idea-filters">' in sorted_only.text
