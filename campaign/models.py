@@ -128,7 +128,12 @@ class CampaignQuerySet(models.QuerySet):
 
 class Campaign(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("short name in addresses"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("Another campaign already uses this short name.")},
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     grace_days = models.PositiveSmallIntegerField(
@@ -156,13 +161,25 @@ class Campaign(models.Model):
     )
     remote_counts = models.BooleanField(_("remote visits count"), default=False)
     weight_visit = models.DecimalField(
-        _("points per visit"), max_digits=5, decimal_places=2, default=Decimal("1")
+        _("points per visit"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
     )
     weight_idea = models.DecimalField(
-        _("points per idea"), max_digits=5, decimal_places=2, default=Decimal("3")
+        _("points per idea"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("3"),
+        validators=[MinValueValidator(0)],
     )
     weight_accepted = models.DecimalField(
-        _("points per accepted idea"), max_digits=5, decimal_places=2, default=Decimal("2")
+        _("points per accepted idea"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2"),
+        validators=[MinValueValidator(0)],
     )
     per_capita = models.BooleanField(
         _("score per 10 roster members"),
@@ -225,6 +242,13 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("leaderboard:campaign", args=[self.slug])
+
+    def clean(self):
+        # The database constraint holds the rule; this puts its message next to the field.
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {"ends_on": _("The campaign must end on or after its start date.")}
+            )
 
     @property
     def logging_closes_on(self) -> dt.date:

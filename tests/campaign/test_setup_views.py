@@ -114,7 +114,28 @@ def test_create_with_bad_dates_keeps_the_input_and_says_why(client, coordinator)
     assert response.status_code == 200
     assert not Campaign.objects.exists()
     assert "Säilyy" in response.text
-    assert response.context["form"].errors
+    assert response.context["form"].errors == {
+        "ends_on": ["Kampanjan on päätyttävä aikaisintaan alkupäivänään."]
+    }
+
+
+def test_negative_weight_is_marked_on_its_field(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("campaigns:create"), _form_data(weight_idea="-1"))
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["weight_idea"]
+
+
+def test_taken_short_name_says_so_in_plain_words(client, coordinator, campaign):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("campaigns:create"),
+        _form_data(slug=campaign.slug),
+        headers={"accept-language": "en"},
+    )
+    assert response.context["form"].errors["slug"] == [
+        "Another campaign already uses this short name."
+    ]
 
 
 def test_making_a_campaign_current_unsets_the_other(client, coordinator, campaign):
