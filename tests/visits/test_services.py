@@ -23,6 +23,7 @@ from visits.services import (
     ClientInput,
     DuplicateSubmissionError,
     IdeaInput,
+    SameDayVisitError,
     visit_log,
     visit_update,
     visit_withdraw,
@@ -346,3 +347,27 @@ def _wait_until_another_session_waits_for_a_lock(timeout: float = 10) -> None:
                 return
             time.sleep(0.02)
     pytest.fail("the second request never waited for the first one's row")
+
+
+def test_a_second_visit_to_the_same_client_on_the_same_day_needs_confirmation(
+    running, visitor, colleague, tampere, today
+):
+    first = log(running, visitor, tampere, today)
+    with pytest.raises(SameDayVisitError) as refused:
+        log(running, visitor, tampere, today, submission_token=uuid.uuid4())
+    assert refused.value.visit == first
+    assert "client" in refused.value.message_dict
+    assert Visit.objects.count() == 1
+    log(running, visitor, tampere, today, same_day_confirmed=True)
+    assert Visit.objects.count() == 2
+
+
+def test_the_same_day_guard_ignores_cancelled_visits_other_people_and_other_days(
+    running, visitor, colleague, tampere, today
+):
+    withdrawn = log(running, visitor, tampere, today)
+    visit_withdraw(visit=withdrawn, withdrawn_by=visitor, today=today)
+    log(running, visitor, tampere, today)
+    log(running, colleague, tampere, today)
+    log(running, visitor, tampere, today - dt.timedelta(days=1))
+    assert Visit.objects.count() == 4

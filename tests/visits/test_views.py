@@ -118,6 +118,37 @@ def test_the_same_form_sent_twice_makes_one_visit(client, running, visitor, tamp
     assert "This visit was already saved." in second.text
 
 
+def test_back_and_submit_again_is_refused_next_to_the_client_and_keeps_the_input(
+    client, running, visitor, tampere
+):
+    client.force_login(visitor)
+    first = client.post(reverse("visits:new"), form_data(tampere))
+    saved = Visit.objects.get()
+    # The browser's Back button renders a fresh form: a new token, the same visit typed again.
+    again = client.post(reverse("visits:new"), form_data(tampere, notes="Sama käynti"))
+    assert again.status_code == 400
+    assert Visit.objects.count() == 1
+    assert "You already logged a visit to" in errors_of(again, "client")
+    assert first["Location"] in again.text
+    assert 'name="same_day_confirmed"' in again.text
+    assert "Sama käynti" in again.text
+    confirmed = client.post(
+        reverse("visits:new"), form_data(tampere, notes="Toinen käynti", same_day_confirmed="on")
+    )
+    assert confirmed.status_code == 302
+    assert Visit.objects.exclude(pk=saved.pk).get().notes == "Toinen käynti"
+
+
+def test_a_new_client_form_sent_twice_lands_on_the_visit(client, running, visitor):
+    client.force_login(visitor)
+    data = form_data(new_client_name="Kuopion kaupunki", new_client_kind="municipality")
+    first = client.post(reverse("visits:new"), data)
+    second = client.post(reverse("visits:new"), data)
+    assert Visit.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_identical_posts_make_one_visit_and_no_error_page(today):
     campaign = CampaignFactory(
