@@ -257,7 +257,13 @@ def visit_rule_errors(
         errors["minutes"] = _("Enter the length of the visit in minutes, from 1 to %(max)s.") % {
             "max": MAX_VISIT_MINUTES
         }
-    if visited_on is None or status != VisitStatus.DONE:
+    if visited_on is None:
+        return errors
+    if status == VisitStatus.PLANNED and visited_on > campaign.ends_on:
+        errors["visited_on"] = _(
+            "A planned visit must be dated on or before the end of the campaign, %(end)s."
+        ) % {"end": date_format(campaign.ends_on, "SHORT_DATE_FORMAT")}
+    if status != VisitStatus.DONE:
         return errors
     if visited_on > today:
         errors["visited_on"] = _(

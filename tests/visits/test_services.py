@@ -186,11 +186,6 @@ def test_rules_have_messages_for_their_field(
     assert Visit.objects.count() == 0
 
 
-def test_a_planned_visit_may_be_dated_after_the_campaign(running, visitor, tampere, today):
-    visit = log(running, visitor, tampere, today, visited_on=running.ends_on + dt.timedelta(days=5))
-    assert visit.status == VisitStatus.PLANNED
-
-
 def test_logging_closes_after_the_grace_days_but_not_for_coordinators(
     running, visitor, coordinator_user, tampere
 ):
@@ -371,3 +366,13 @@ def test_the_same_day_guard_ignores_cancelled_visits_other_people_and_other_days
     log(running, colleague, tampere, today)
     log(running, visitor, tampere, today - dt.timedelta(days=1))
     assert Visit.objects.count() == 4
+
+
+def test_a_planned_visit_after_the_campaign_is_refused(running, visitor, tampere, today):
+    later = running.ends_on + dt.timedelta(days=90)
+    with pytest.raises(ValidationError) as refused:
+        log(running, visitor, tampere, today, visited_on=later)
+    assert "before the end of the campaign" in " ".join(refused.value.message_dict["visited_on"])
+    assert not Visit.objects.exists()
+    planned = log(running, visitor, tampere, today, visited_on=running.ends_on)
+    assert planned.status == VisitStatus.PLANNED

@@ -107,6 +107,17 @@ def test_a_future_date_logs_a_planned_visit(client, running, visitor, tampere):
     assert Visit.objects.get().status == VisitStatus.PLANNED
 
 
+def test_a_planned_visit_after_the_campaign_gets_a_message_next_to_the_date(
+    client, running, visitor, tampere
+):
+    client.force_login(visitor)
+    later = running.ends_on + dt.timedelta(days=120)
+    response = client.post(reverse("visits:new"), form_data(tampere, today=later))
+    assert response.status_code == 400
+    assert "before the end of the campaign" in errors_of(response, "visited_on")
+    assert not Visit.objects.exists()
+
+
 def test_the_same_form_sent_twice_makes_one_visit(client, running, visitor, tampere):
     client.force_login(visitor)
     data = form_data(tampere)
