@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from visits.models import Visit
+from visits.rules import VisitStatus
 
 # Columns a phone can do without: the filters above the table still offer them.
 WIDE_ONLY = {"th": {"class": "wide-only"}, "td": {"class": "wide-only"}}
@@ -68,6 +69,9 @@ class VisitTable(tables.Table):
     def render_counts(self, record):
         if record.counts:
             return format_html('<span class="badge badge--counts">{}</span>', _("Counts"))
+        if record.status != VisitStatus.DONE:
+            # Planned and cancelled visits are not client work yet / at all: say what they are.
+            return format_html('<span class="badge">{}</span>', record.get_status_display())
         return format_html('<span class="badge">{}</span>', _("Normal client work"))
 
     def render_participants(self, record):
