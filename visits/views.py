@@ -66,9 +66,12 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _verdict_for(form, campaign):
-    """The verdict the preview shows: for the form's initial values until it is submitted."""
+def _verdict_for(form, campaign, *, visit=None):
+    """The verdict the preview shows: none on an empty new form (nothing is answered yet, so it
+    invites to fill the form in), a saved visit's own values until the edit form is submitted."""
     if not form.is_bound:
+        if visit is None:
+            return None
         initial = form.initial
         return visit_verdict(
             campaign=campaign,
@@ -190,7 +193,7 @@ def _render_form(request, template, form, ideas, campaign, *, visit=None, status
         "ideas": ideas,
         "campaign": campaign,
         "visit": visit,
-        "verdict": _verdict_for(form, campaign),
+        "verdict": _verdict_for(form, campaign, visit=visit),
         "chosen_client": client,
         "earlier_visits": earlier,
     }

@@ -72,7 +72,10 @@ def test_the_form_shows_the_definition_the_declarations_and_a_verdict(client, ru
     assert 'name="submission_token"' in response.text
     assert 'name="listened_most"' in response.text
     assert 'name="not_without_campaign"' in response.text
-    assert not response.context["verdict"].counts
+    # Nothing is answered yet: the box invites to fill in the form instead of a verdict.
+    assert response.context["verdict"] is None
+    assert "Fill in the form to see whether the visit will count" in response.text
+    assert "kept as normal client work" not in response.text
 
 
 def test_logging_a_visit_with_a_co_visitor_and_an_idea(
@@ -401,7 +404,7 @@ def test_staff_search(client, visitor, colleague):
         ({"minutes": "60", "listened_most": "on", "not_without_campaign": "on"}, True, ""),
         ({"minutes": "30", "listened_most": "on", "not_without_campaign": "on"}, False, "shorter"),
         ({"minutes": "60", "is_remote": "True"}, False, "Remote visits do not count"),
-        ({"minutes": "abc"}, None, "Fill in the date and the minutes"),
+        ({"minutes": "abc"}, None, "Fill in the form to see whether"),
     ],
 )
 def test_the_live_verdict_uses_the_rule(client, running, visitor, query, counts, reason):
