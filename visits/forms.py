@@ -34,7 +34,7 @@ class VisitFieldsForm(forms.Form):
     """The fields that logging and editing share."""
 
     client = ClientChoiceField(
-        label=_("Client"),
+        label=_("Choose the client"),
         queryset=Client.objects.order_by("name"),
         required=False,
         empty_label=_("– choose the client –"),
@@ -313,7 +313,7 @@ IdeaFormSet = forms.formset_factory(IdeaForm, extra=1, max_num=20, validate_max=
 
 def idea_formset(*, campaign: Campaign, data=None, extra_forms: int = 0):
     """The ideas of one submit. `extra_forms` adds empty rows when the page is used without
-    JavaScript ("Add another idea")."""
+    JavaScript ("Add an idea")."""
     if data is not None and extra_forms:
         data = data.copy()
         total = int(data.get("ideas-TOTAL_FORMS") or 0)

@@ -30,7 +30,7 @@ def test_staff_log_a_visit_on_a_phone_in_finnish(demo, phone_page):
     expect(result).to_contain_text("Kunta · Kainuu")
     result.click()
     expect(page.locator("#earlier-visits")).to_contain_text(
-        "Tässä asiakkaassa ei ole vielä käyty tämän kampanjan aikana."
+        "Tämän asiakkaan luona ei ole vielä käyty tämän kampanjan aikana."
     )
 
     page.get_by_role("searchbox", name=re.compile("Muut osallistujat")).fill("Matti Esim")
