@@ -90,3 +90,19 @@ def test_the_form_works_without_javascript(demo, browser, live_server):
         expect(page.locator(".verdict")).to_contain_text("Tämä käynti lasketaan kampanjaan.")
     finally:
         context.close()
+
+
+def test_the_visit_list_fits_a_phone_as_cards(demo, phone_page):
+    page = phone_page
+    log_in(page, "demo-staff")
+    page.goto("/visits/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    first_row = page.locator("table.visit-table tbody tr").first
+    for label in ["Tila", "Lasketaan", "Osallistujat", "Ideat"]:
+        cell = first_row.locator(f'td[data-label="{label}"]')
+        expect(cell).to_be_visible()
+        box = cell.bounding_box()
+        assert box["x"] >= 0, label
+        assert box["x"] + box["width"] <= PHONE["width"], label
+    # Still a table with column headers for screen readers.
+    expect(page.get_by_role("columnheader", name="Tila")).to_have_count(1)

@@ -206,3 +206,11 @@ def test_only_done_visits_that_do_not_count_are_normal_client_work(
     assert "Normal client work" not in badges[varied["planned"].pk]
     assert "Cancelled" in badges[cancelled.pk]
     assert "Normal client work" not in badges[cancelled.pk]
+
+
+def test_every_cell_names_its_column_for_the_phone_layout(client, visits, visitor):
+    client.force_login(visitor)
+    html = client.get(reverse("visits:list")).text
+    for header in ["Date", "Client", "Status", "Counts", "Participants", "Ideas"]:
+        assert f'<td role="cell" data-label="{header}"' in html
+    assert 'role="columnheader"' in html
