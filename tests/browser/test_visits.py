@@ -106,3 +106,26 @@ def test_the_visit_list_fits_a_phone_as_cards(demo, phone_page):
         assert box["x"] + box["width"] <= PHONE["width"], label
     # Still a table with column headers for screen readers.
     expect(page.get_by_role("columnheader", name="Tila")).to_have_count(1)
+
+
+def test_the_client_search_results_close_on_escape_and_when_focus_moves_on(demo, page):
+    log_in(page, "demo-staff")
+    page.goto("/visits/new/")
+    search = page.get_by_label("Hae asiakasta")
+    results = page.locator("[data-client-picker] .search-box__result")
+    search.fill("kaupunki")
+    expect(results.first).to_be_visible()
+    search.press("Escape")
+    expect(results).to_have_count(0)
+
+    search.fill("kaupunk")
+    expect(results.first).to_be_visible()
+    page.get_by_label("Minuutit").focus()
+    expect(results).to_have_count(0)
+
+    search.fill("kaupunki")
+    expect(results.first).to_be_visible()
+    name = results.first.locator(".search-box__name").inner_text()
+    results.first.click()
+    expect(results).to_have_count(0)
+    expect(page.locator("#id_client option:checked")).to_have_text(re.compile(re.escape(name)))
