@@ -34,7 +34,7 @@ class VisitFieldsForm(forms.Form):
     """The fields that logging and editing share."""
 
     client = ClientChoiceField(
-        label=_("Client"),
+        label=_("Choose the client"),
         queryset=Client.objects.order_by("name"),
         required=False,
         empty_label=_("– choose the client –"),
@@ -143,6 +143,9 @@ class VisitLogForm(VisitFieldsForm):
     new_client_confirmed = forms.BooleanField(
         label=_("Yes, this is a new client, not one of the similar ones."), required=False
     )
+    same_day_confirmed = forms.BooleanField(
+        label=_("Yes, log another visit to this client on this day"), required=False
+    )
 
     field_order = [
         "client",
@@ -151,6 +154,7 @@ class VisitLogForm(VisitFieldsForm):
         "new_client_region",
         "new_client_business_id",
         "new_client_confirmed",
+        "same_day_confirmed",
         "visited_on",
         "minutes",
         "is_remote",
@@ -167,6 +171,7 @@ class VisitLogForm(VisitFieldsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.similar_clients = None
+        self.same_day_visit = None
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
             self.initial.setdefault("visited_on", timezone.localdate())
@@ -308,7 +313,7 @@ IdeaFormSet = forms.formset_factory(IdeaForm, extra=1, max_num=20, validate_max=
 
 def idea_formset(*, campaign: Campaign, data=None, extra_forms: int = 0):
     """The ideas of one submit. `extra_forms` adds empty rows when the page is used without
-    JavaScript ("Add another idea")."""
+    JavaScript ("Add an idea")."""
     if data is not None and extra_forms:
         data = data.copy()
         total = int(data.get("ideas-TOTAL_FORMS") or 0)

@@ -1,6 +1,7 @@
 """Reads for the visit pages, each with what its page shows preloaded."""
 
 import difflib
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -223,3 +224,12 @@ def visit_history(*, visit: Visit) -> list[HistoryEntry]:
             )
         )
     return history
+
+
+def visit_by_submission_token(*, token) -> Visit | None:
+    """The visit a form with this one-time token already made, if any."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return Visit.objects.filter(submission_token=token).first()

@@ -42,6 +42,25 @@ class ClientInput:
     business_id: str = ""
 
 
+class SameDayVisitError(ValidationError):
+    """The person already logged a visit to this client on this day: `visit` is that visit."""
+
+    def __init__(self, visit: Visit):
+        super().__init__(
+            {
+                "client": _(
+                    "You already logged a visit to %(client)s on %(date)s. If this is not the "
+                    "same visit saved twice, tick the box below to log another one."
+                )
+                % {
+                    "client": visit.client.name,
+                    "date": date_format(visit.visited_on, "SHORT_DATE_FORMAT"),
+                }
+            }
+        )
+        self.visit = visit
+
+
 class DuplicateSubmissionError(Exception):
     """The form was already saved (double click, resent request): `visit` is the one it made."""
 
@@ -77,9 +96,14 @@ def visit_log(
     co_visitors: Sequence[Staff] = (),
     ideas: Sequence[IdeaInput] = (),
     submission_token: uuid.UUID | None = None,
+    same_day_confirmed: bool = False,
     today: dt.date | None = None,
 ) -> Visit:
     """Log a visit, its participants (the logger always among them) and the ideas it brought.
+
+    A second visit by the same person to the same client on the same day (not cancelled) is
+    refused with `SameDayVisitError` unless `same_day_confirmed`: it is most often the same
+    form sent again from the browser's history.
 
     A date in the future makes the visit planned unless a status is given. A form token that was
     already used raises `DuplicateSubmissionError` carrying the visit it made, also when two
@@ -98,6 +122,14 @@ def visit_log(
                 raise ValidationError(_logging_closed_message(campaign))
             if client is None:
                 client = _client_create(new_client)
+            elif not same_day_confirmed:
+                _check_same_day(
+                    campaign=campaign,
+                    client=client,
+                    visited_on=visited_on,
+                    created_by=created_by,
+                    submission_token=submission_token,
+                )
             visit = Visit(
                 campaign=campaign,
                 client=client,
@@ -180,6 +212,30 @@ def visit_withdraw(*, visit: Visit, withdrawn_by: Staff, today: dt.date | None =
     return visit
 
 
+def _check_same_day(
+    *,
+    campaign: Campaign,
+    client: Client,
+    visited_on: dt.date,
+    created_by: Staff,
+    submission_token: uuid.UUID | None,
+) -> None:
+    earlier = (
+        Visit.objects.filter(
+            campaign=campaign, client=client, visited_on=visited_on, created_by=created_by
+        )
+        .exclude(status=VisitStatus.CANCELLED)
+        .select_related("client")
+        .order_by("created_at")
+        .first()
+    )
+    if earlier is None:
+        return
+    if submission_token is not None and earlier.submission_token == submission_token:
+        raise DuplicateSubmissionError(earlier)  # the same form, sent twice at once
+    raise SameDayVisitError(earlier)
+
+
 def _logging_closed_message(campaign: Campaign) -> str:
     return _(
         "Logging visits for this campaign closed on %(date)s. A coordinator can still make changes."
@@ -201,7 +257,13 @@ def visit_rule_errors(
         errors["minutes"] = _("Enter the length of the visit in minutes, from 1 to %(max)s.") % {
             "max": MAX_VISIT_MINUTES
         }
-    if visited_on is None or status != VisitStatus.DONE:
+    if visited_on is None:
+        return errors
+    if status == VisitStatus.PLANNED and visited_on > campaign.ends_on:
+        errors["visited_on"] = _(
+            "A planned visit must be dated on or before the end of the campaign, %(end)s."
+        ) % {"end": date_format(campaign.ends_on, "SHORT_DATE_FORMAT")}
+    if status != VisitStatus.DONE:
         return errors
     if visited_on > today:
         errors["visited_on"] = _(

@@ -5,29 +5,47 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from visits.models import Visit
+from visits.rules import VisitStatus
 
-# Columns a phone can do without: the filters above the table still offer them.
-WIDE_ONLY = {"th": {"class": "wide-only"}, "td": {"class": "wide-only"}}
+
+def _cell(label, *, wide_only=False, number=False):
+    """Column attrs: `data-label` names the column on a phone, where each row is a card and the
+    header row is visually hidden; wide-only columns a phone does without (the filters above the
+    table still offer them)."""
+    classes = " ".join(c for c, on in (("wide-only", wide_only), ("number", number)) if on)
+    td = {"data-label": label}
+    th = {}
+    if classes:
+        td["class"] = th["class"] = classes
+    return {"td": td, "th": th}
 
 
 class VisitTable(tables.Table):
-    caption = _("Visits")
-    visited_on = tables.Column(verbose_name=_("Date"))
-    client = tables.Column(verbose_name=_("Client"), order_by=("client__name",))
+    visited_on = tables.Column(verbose_name=_("Date"), attrs=_cell(_("Date")))
+    client = tables.Column(
+        verbose_name=_("Client"), order_by=("client__name",), attrs=_cell(_("Client"))
+    )
     kind = tables.Column(
         verbose_name=_("Client kind"),
         accessor="client__kind",
         order_by=("client__kind",),
-        attrs=WIDE_ONLY,
+        attrs=_cell(_("Client kind"), wide_only=True),
     )
-    status = tables.Column(verbose_name=_("Status"))
-    counts = tables.Column(verbose_name=_("Counts"), empty_values=(), orderable=False)
-    participants = tables.Column(verbose_name=_("Participants"), empty_values=(), orderable=False)
-    idea_count = tables.Column(
-        verbose_name=_("Ideas"), attrs={"td": {"class": "number"}, "th": {"class": "number"}}
+    status = tables.Column(verbose_name=_("Status"), attrs=_cell(_("Status")))
+    counts = tables.Column(
+        verbose_name=_("Counts"), empty_values=(), orderable=False, attrs=_cell(_("Counts"))
     )
+    participants = tables.Column(
+        verbose_name=_("Participants"),
+        empty_values=(),
+        orderable=False,
+        attrs=_cell(_("Participants")),
+    )
+    idea_count = tables.Column(verbose_name=_("Ideas"), attrs=_cell(_("Ideas"), number=True))
     campaign = tables.Column(
-        verbose_name=_("Campaign"), order_by=("campaign__starts_on",), attrs=WIDE_ONLY
+        verbose_name=_("Campaign"),
+        order_by=("campaign__starts_on",),
+        attrs=_cell(_("Campaign"), wide_only=True),
     )
 
     class Meta:
@@ -45,6 +63,8 @@ class VisitTable(tables.Table):
         )
         order_by = ("-visited_on",)
         attrs = {"class": "table visit-table"}
+        # Its own template: on a phone each row is a card, so the table keeps its roles in ARIA.
+        template_name = "visits/_visit_table.html"
         empty_text = _("No visits match these filters.")
 
     def render_visited_on(self, value, record):
@@ -68,6 +88,9 @@ class VisitTable(tables.Table):
     def render_counts(self, record):
         if record.counts:
             return format_html('<span class="badge badge--counts">{}</span>', _("Counts"))
+        if record.status != VisitStatus.DONE:
+            # Planned and cancelled visits are not client work yet / at all: say what they are.
+            return format_html('<span class="badge">{}</span>', record.get_status_display())
         return format_html('<span class="badge">{}</span>', _("Normal client work"))
 
     def render_participants(self, record):

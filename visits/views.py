@@ -19,6 +19,7 @@ from visits.selectors import (
     client_search,
     clients_similar_to,
     staff_search,
+    visit_by_submission_token,
     visit_detail,
     visit_editable_by,
     visit_history,
@@ -27,6 +28,7 @@ from visits.selectors import (
 )
 from visits.services import (
     DuplicateSubmissionError,
+    SameDayVisitError,
     logging_is_open,
     visit_log,
     visit_update,
@@ -64,9 +66,12 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _verdict_for(form, campaign):
-    """The verdict the preview shows: for the form's initial values until it is submitted."""
+def _verdict_for(form, campaign, *, visit=None):
+    """The verdict the preview shows: none on an empty new form (nothing is answered yet, so it
+    invites to fill the form in), a saved visit's own values until the edit form is submitted."""
     if not form.is_bound:
+        if visit is None:
+            return None
         initial = form.initial
         return visit_verdict(
             campaign=campaign,
@@ -118,6 +123,9 @@ def visit_new(request):
         ideas = idea_formset(campaign=campaign)
         return _render_form(request, "visits/visit_form.html", form, ideas, campaign)
 
+    already_saved = visit_by_submission_token(token=request.POST.get("submission_token", ""))
+    if already_saved is not None:
+        return _already_saved(request, already_saved)
     form = VisitLogForm(request.POST, **form_kwargs)
     ideas = idea_formset(
         campaign=campaign, data=request.POST, extra_forms=int("add_idea" in request.POST)
@@ -132,18 +140,28 @@ def visit_new(request):
                 client=form.cleaned_data["client"],
                 new_client=form.new_client(),
                 submission_token=form.cleaned_data["submission_token"],
+                same_day_confirmed=form.cleaned_data["same_day_confirmed"],
                 ideas=[f.idea() for f in ideas if f.has_changed()],
                 **form.visit_values(),
             )
         except DuplicateSubmissionError as duplicate:
-            messages.info(request, _("This visit was already saved."))
-            return redirect(duplicate.visit)
+            return _already_saved(request, duplicate.visit)
         except ValidationError as error:
             _add_service_errors(form, error)
+            if isinstance(error, SameDayVisitError):
+                form.same_day_visit = error.visit
         else:
             messages.success(request, _success_message(visit))
             return redirect(visit)
     return _render_form(request, "visits/visit_form.html", form, ideas, campaign, status=400)
+
+
+def _already_saved(request, visit):
+    """A form sent twice lands on the visit it made, whatever else it says."""
+    if visit_detail(user=request.user, pk=visit.pk) is None:
+        raise Http404(_("No such visit."))
+    messages.info(request, _("This visit was already saved."))
+    return redirect(visit)
 
 
 def _success_message(visit):
@@ -175,7 +193,7 @@ def _render_form(request, template, form, ideas, campaign, *, visit=None, status
         "ideas": ideas,
         "campaign": campaign,
         "visit": visit,
-        "verdict": _verdict_for(form, campaign),
+        "verdict": _verdict_for(form, campaign, visit=visit),
         "chosen_client": client,
         "earlier_visits": earlier,
     }

@@ -54,6 +54,7 @@
       if (query.length < 2) { clear(); status.textContent = ""; return; }
       getJSON(withParams(options.url, { q: query })).then(function (data) {
         clear();
+        if (!box.contains(document.activeElement)) { return; }  /* the user moved on */
         data.results.forEach(function (item) {
           var button = element("button", { type: "button", class: "search-box__result" });
           button.append(element("span", { class: "search-box__name" }, item.name));
@@ -75,6 +76,7 @@
     input.addEventListener("input", search);
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); }
+      if (event.key === "Escape" && results.firstChild) { event.preventDefault(); clear(); }
       if (event.key === "ArrowDown") {
         var first = results.querySelector("button");
         if (first) { event.preventDefault(); first.focus(); }
@@ -90,6 +92,12 @@
       } else if (event.key === "Escape") {
         clear(); input.focus();
       }
+    });
+    /* The list closes when focus leaves the search box for another field. A press on a result
+       keeps the focus in the box, so the click still picks it. */
+    results.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    box.addEventListener("focusout", function (event) {
+      if (!event.relatedTarget || !box.contains(event.relatedTarget)) { clear(); }
     });
     return input;
   }

@@ -30,7 +30,7 @@ def test_staff_log_a_visit_on_a_phone_in_finnish(demo, phone_page):
     expect(result).to_contain_text("Kunta · Kainuu")
     result.click()
     expect(page.locator("#earlier-visits")).to_contain_text(
-        "Tässä asiakkaassa ei ole vielä käyty tämän kampanjan aikana."
+        "Tämän asiakkaan luona ei ole vielä käyty tämän kampanjan aikana."
     )
 
     page.get_by_role("searchbox", name=re.compile("Muut osallistujat")).fill("Matti Esim")
@@ -90,3 +90,42 @@ def test_the_form_works_without_javascript(demo, browser, live_server):
         expect(page.locator(".verdict")).to_contain_text("Tämä käynti lasketaan kampanjaan.")
     finally:
         context.close()
+
+
+def test_the_visit_list_fits_a_phone_as_cards(demo, phone_page):
+    page = phone_page
+    log_in(page, "demo-staff")
+    page.goto("/visits/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    first_row = page.locator("table.visit-table tbody tr").first
+    for label in ["Tila", "Lasketaan", "Osallistujat", "Ideat"]:
+        cell = first_row.locator(f'td[data-label="{label}"]')
+        expect(cell).to_be_visible()
+        box = cell.bounding_box()
+        assert box["x"] >= 0, label
+        assert box["x"] + box["width"] <= PHONE["width"], label
+    # Still a table with column headers for screen readers.
+    expect(page.get_by_role("columnheader", name="Tila")).to_have_count(1)
+
+
+def test_the_client_search_results_close_on_escape_and_when_focus_moves_on(demo, page):
+    log_in(page, "demo-staff")
+    page.goto("/visits/new/")
+    search = page.get_by_label("Hae asiakasta")
+    results = page.locator("[data-client-picker] .search-box__result")
+    search.fill("kaupunki")
+    expect(results.first).to_be_visible()
+    search.press("Escape")
+    expect(results).to_have_count(0)
+
+    search.fill("kaupunk")
+    expect(results.first).to_be_visible()
+    page.get_by_label("Minuutit").focus()
+    expect(results).to_have_count(0)
+
+    search.fill("kaupunki")
+    expect(results.first).to_be_visible()
+    name = results.first.locator(".search-box__name").inner_text()
+    results.first.click()
+    expect(results).to_have_count(0)
+    expect(page.locator("#id_client option:checked")).to_have_text(re.compile(re.escape(name)))

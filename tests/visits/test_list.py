@@ -186,3 +186,31 @@ def test_the_list_runs_the_same_queries_for_10_and_100_rows(
     with_100, shown_100 = _queries(client, query)
     assert shown_10 < shown_100
     assert with_10 == with_100
+
+
+def test_only_done_visits_that_do_not_count_are_normal_client_work(
+    client, running, varied, coordinator_user
+):
+    cancelled = VisitFactory(
+        campaign=running,
+        client=ClientFactory(name="Peruttu Oy"),
+        status=VisitStatus.CANCELLED,
+        visited_on=running.starts_on,
+    )
+    client.force_login(coordinator_user)
+    table = client.get(reverse("visits:list")).context["table"]
+    badges = {row.record.pk: str(row.get_cell("counts")) for row in table.paginated_rows}
+    assert "Counts" in badges[varied["counted"].pk]
+    assert "Normal client work" in badges[varied["short"].pk]
+    assert "Planned" in badges[varied["planned"].pk]
+    assert "Normal client work" not in badges[varied["planned"].pk]
+    assert "Cancelled" in badges[cancelled.pk]
+    assert "Normal client work" not in badges[cancelled.pk]
+
+
+def test_every_cell_names_its_column_for_the_phone_layout(client, visits, visitor):
+    client.force_login(visitor)
+    html = client.get(reverse("visits:list")).text
+    for header in ["Date", "Client", "Status", "Counts", "Participants", "Ideas"]:
+        assert f'<td role="cell" data-label="{header}"' in html
+    assert 'role="columnheader"' in html

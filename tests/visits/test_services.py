@@ -23,6 +23,7 @@ from visits.services import (
     ClientInput,
     DuplicateSubmissionError,
     IdeaInput,
+    SameDayVisitError,
     visit_log,
     visit_update,
     visit_withdraw,
@@ -185,11 +186,6 @@ def test_rules_have_messages_for_their_field(
     assert Visit.objects.count() == 0
 
 
-def test_a_planned_visit_may_be_dated_after_the_campaign(running, visitor, tampere, today):
-    visit = log(running, visitor, tampere, today, visited_on=running.ends_on + dt.timedelta(days=5))
-    assert visit.status == VisitStatus.PLANNED
-
-
 def test_logging_closes_after_the_grace_days_but_not_for_coordinators(
     running, visitor, coordinator_user, tampere
 ):
@@ -346,3 +342,37 @@ def _wait_until_another_session_waits_for_a_lock(timeout: float = 10) -> None:
                 return
             time.sleep(0.02)
     pytest.fail("the second request never waited for the first one's row")
+
+
+def test_a_second_visit_to_the_same_client_on_the_same_day_needs_confirmation(
+    running, visitor, colleague, tampere, today
+):
+    first = log(running, visitor, tampere, today)
+    with pytest.raises(SameDayVisitError) as refused:
+        log(running, visitor, tampere, today, submission_token=uuid.uuid4())
+    assert refused.value.visit == first
+    assert "client" in refused.value.message_dict
+    assert Visit.objects.count() == 1
+    log(running, visitor, tampere, today, same_day_confirmed=True)
+    assert Visit.objects.count() == 2
+
+
+def test_the_same_day_guard_ignores_cancelled_visits_other_people_and_other_days(
+    running, visitor, colleague, tampere, today
+):
+    withdrawn = log(running, visitor, tampere, today)
+    visit_withdraw(visit=withdrawn, withdrawn_by=visitor, today=today)
+    log(running, visitor, tampere, today)
+    log(running, colleague, tampere, today)
+    log(running, visitor, tampere, today - dt.timedelta(days=1))
+    assert Visit.objects.count() == 4
+
+
+def test_a_planned_visit_after_the_campaign_is_refused(running, visitor, tampere, today):
+    later = running.ends_on + dt.timedelta(days=90)
+    with pytest.raises(ValidationError) as refused:
+        log(running, visitor, tampere, today, visited_on=later)
+    assert "before the end of the campaign" in " ".join(refused.value.message_dict["visited_on"])
+    assert not Visit.objects.exists()
+    planned = log(running, visitor, tampere, today, visited_on=running.ends_on)
+    assert planned.status == VisitStatus.PLANNED

@@ -55,7 +55,31 @@ def test_detail_and_list_in_finnish(browser, running, visitor):
     visit = VisitFactory(campaign=running, created_by=visitor, minutes=30)
     detail = browser.get(reverse("visits:detail", args=[visit.pk]))
     assert "Käynti oli lyhyempi kuin kampanjan vähimmäiskesto 60 minuuttia." in detail.text
-    assert "Muut käynnit tässä asiakkaassa tämän kampanjan aikana" in detail.text
+    assert "Muut käynnit tämän asiakkaan luona tämän kampanjan aikana" in detail.text
     listing = browser.get(reverse("visits:list"))
     assert "Tavallista asiakastyötä" in listing.text
     assert "1 käynti" in listing.text
+
+
+def test_finnish_wording_of_the_visit_pages(browser, running, visitor, tampere):
+    form = browser.get(reverse("visits:new")).text
+    assert "Lisää kehittämisidea" in form
+    assert "Lisää toinen" not in form
+    # A section heading is not repeated as its field's label.
+    assert "Asiakas:</label>" not in form
+    assert '<h2 id="learned-heading">Mitä opimme</h2>' not in form
+    visit = VisitFactory(campaign=running, created_by=visitor, client=tampere, notes="Opimme.")
+    VisitFactory(campaign=running, client=tampere)
+    detail = browser.get(reverse("visits:detail", args=[visit.pk])).text
+    assert "Muut käynnit tämän asiakkaan luona tämän kampanjan aikana" in detail
+    assert 'class="visit-notes__heading"' in detail
+    assert "asiakkaassa" not in detail
+    earlier = browser.get(
+        reverse("visits:client_visits"), {"campaign": running.pk, "client": tampere.pk}
+    ).json()["html"]
+    assert "Tämän asiakkaan luona on jo käyty 2 kertaa" in earlier
+
+
+def test_the_add_idea_button_in_swedish(browser, running):
+    form = browser.get(reverse("visits:new"), headers={"accept-language": "sv"}).text
+    assert "Lägg till en utvecklingsidé" in form

@@ -72,7 +72,10 @@ def test_the_form_shows_the_definition_the_declarations_and_a_verdict(client, ru
     assert 'name="submission_token"' in response.text
     assert 'name="listened_most"' in response.text
     assert 'name="not_without_campaign"' in response.text
-    assert not response.context["verdict"].counts
+    # Nothing is answered yet: the box invites to fill in the form instead of a verdict.
+    assert response.context["verdict"] is None
+    assert "Fill in the form to see whether the visit will count" in response.text
+    assert "kept as normal client work" not in response.text
 
 
 def test_logging_a_visit_with_a_co_visitor_and_an_idea(
@@ -107,6 +110,17 @@ def test_a_future_date_logs_a_planned_visit(client, running, visitor, tampere):
     assert Visit.objects.get().status == VisitStatus.PLANNED
 
 
+def test_a_planned_visit_after_the_campaign_gets_a_message_next_to_the_date(
+    client, running, visitor, tampere
+):
+    client.force_login(visitor)
+    later = running.ends_on + dt.timedelta(days=120)
+    response = client.post(reverse("visits:new"), form_data(tampere, today=later))
+    assert response.status_code == 400
+    assert "before the end of the campaign" in errors_of(response, "visited_on")
+    assert not Visit.objects.exists()
+
+
 def test_the_same_form_sent_twice_makes_one_visit(client, running, visitor, tampere):
     client.force_login(visitor)
     data = form_data(tampere)
@@ -116,6 +130,37 @@ def test_the_same_form_sent_twice_makes_one_visit(client, running, visitor, tamp
     assert second.status_code == 200
     assert second.redirect_chain[0][0] == first["Location"]
     assert "This visit was already saved." in second.text
+
+
+def test_back_and_submit_again_is_refused_next_to_the_client_and_keeps_the_input(
+    client, running, visitor, tampere
+):
+    client.force_login(visitor)
+    first = client.post(reverse("visits:new"), form_data(tampere))
+    saved = Visit.objects.get()
+    # The browser's Back button renders a fresh form: a new token, the same visit typed again.
+    again = client.post(reverse("visits:new"), form_data(tampere, notes="Sama käynti"))
+    assert again.status_code == 400
+    assert Visit.objects.count() == 1
+    assert "You already logged a visit to" in errors_of(again, "client")
+    assert first["Location"] in again.text
+    assert 'name="same_day_confirmed"' in again.text
+    assert "Sama käynti" in again.text
+    confirmed = client.post(
+        reverse("visits:new"), form_data(tampere, notes="Toinen käynti", same_day_confirmed="on")
+    )
+    assert confirmed.status_code == 302
+    assert Visit.objects.exclude(pk=saved.pk).get().notes == "Toinen käynti"
+
+
+def test_a_new_client_form_sent_twice_lands_on_the_visit(client, running, visitor):
+    client.force_login(visitor)
+    data = form_data(new_client_name="Kuopion kaupunki", new_client_kind="municipality")
+    first = client.post(reverse("visits:new"), data)
+    second = client.post(reverse("visits:new"), data)
+    assert Visit.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -359,7 +404,7 @@ def test_staff_search(client, visitor, colleague):
         ({"minutes": "60", "listened_most": "on", "not_without_campaign": "on"}, True, ""),
         ({"minutes": "30", "listened_most": "on", "not_without_campaign": "on"}, False, "shorter"),
         ({"minutes": "60", "is_remote": "True"}, False, "Remote visits do not count"),
-        ({"minutes": "abc"}, None, "Fill in the date and the minutes"),
+        ({"minutes": "abc"}, None, "Fill in the form to see whether"),
     ],
 )
 def test_the_live_verdict_uses_the_rule(client, running, visitor, query, counts, reason):
