@@ -30,6 +30,8 @@ class CampaignTable(tables.Table):
         order_by = ["-starts_on"]
         attrs = {"class": "table", "aria-label": _("Campaigns")}
 
+    descending_first = ("starts_on", "ends_on", "visit_count", "roster_count")
+
     def render_actions(self, record):
         links = format_html_join(
             "",

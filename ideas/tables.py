@@ -52,6 +52,9 @@ class IdeaTable(tables.Table):
         attrs = {"class": "table table--ideas"}
         empty_text = _("No ideas match these filters.")
 
+    # A first click on these headings puts the newest idea or the latest visit first.
+    descending_first = ("id", "visited_on")
+
     def render_status(self, record):
         return format_html(
             '<span class="badge badge--idea-{}">{}</span>',

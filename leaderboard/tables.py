@@ -58,6 +58,22 @@ class StandingsTable(tables.Table):
         order_by = ("rank",)
         attrs = {"class": "table leaderboard-table"}
 
+    # A first click on a figure's heading puts the largest first.
+    descending_first = (
+        "rank_change",
+        "headcount",
+        "visits",
+        "visitors",
+        "participation",
+        "visits_per_10",
+        "ideas",
+        "idea_yield",
+        "adjusted_yield",
+        "accepted",
+        "leaders",
+        "score",
+    )
+
     def __init__(self, *args, mine=(), caption="", department_level=False, **kwargs):
         if department_level:
             kwargs["exclude"] = ("department",)

@@ -67,6 +67,9 @@ class VisitTable(tables.Table):
         template_name = "visits/_visit_table.html"
         empty_text = _("No visits match these filters.")
 
+    # A first click on these headings puts the latest date or the most ideas first.
+    descending_first = ("visited_on", "idea_count", "campaign")
+
     def render_visited_on(self, value, record):
         return format_html(
             '<a href="{}">{}</a>',

@@ -92,6 +92,26 @@ def test_sorting_by_idea_yield(client, organisation):
     assert rows(response) == ["E", "T", "C", "B", "A"]
 
 
+def sort_links(response) -> dict[str, str]:
+    """Each column heading's sort link: column name → the `sort` value it asks for."""
+    html = response.content.decode()
+    return dict(
+        re.findall(r'<th scope="col" data-column="(\w+)".*?[?&]amp;sort=([-\w]+)"', html, re.S)
+    )
+
+
+def test_a_figure_heading_sorts_largest_first_and_a_name_heading_a_to_z(client, organisation):
+    client.force_login(organisation.people["b2"])
+    links = sort_links(client.get("/leaderboard/?level=units"))
+    assert links["idea_yield"] == "-idea_yield"
+    assert links["visits"] == "-visits"
+    assert links["unit"] == "unit"
+    # The column the table is sorted by links to the other direction.
+    assert links["rank"] == "-rank"
+    links = sort_links(client.get("/leaderboard/?level=units&sort=-idea_yield"))
+    assert links["idea_yield"] == "idea_yield"
+
+
 def test_department_filter_and_department_level(client, organisation):
     client.force_login(organisation.people["b2"])
     d2 = organisation.units["D2"].pk
