@@ -267,6 +267,11 @@ class Campaign(models.Model):
         today = today or timezone.localdate()
         return min(self.duration_days, max(0, (today - self.starts_on).days))
 
+    def days_until_start(self, today: dt.date | None = None) -> int:
+        """Days until the first day of the campaign; 0 once it has started."""
+        today = today or timezone.localdate()
+        return max(0, (self.starts_on - today).days)
+
     def is_running(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.starts_on <= today <= self.ends_on

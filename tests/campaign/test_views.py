@@ -1,8 +1,11 @@
+import datetime as dt
+
 import pytest
 from django.db import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import ClientFactory, IdeaFactory, VisitFactory
+from tests.factories import CampaignFactory, ClientFactory, IdeaFactory, VisitFactory
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +77,32 @@ def test_planned_visit_is_not_called_normal_client_work(client, campaign, staff_
     item = response.text.split("Suunniteltu asiakas", 1)[1].split("</li>", 1)[0]
     assert "Planned" in item
     assert "Normal client work" not in item
+
+
+@pytest.mark.parametrize(
+    ("starts_in", "ends_in", "text"),
+    [
+        (5, 46, "Starts in 5 days"),
+        (1, 42, "Starts in 1 day"),
+        (-10, 31, "32 days left"),
+        (-41, 0, "1 day left"),
+        (-50, -8, "The campaign has ended."),
+    ],
+)
+def test_dashboard_and_leaderboard_say_when_the_campaign_starts_or_ends(
+    client, staff_member, starts_in, ends_in, text
+):
+    today = timezone.localdate()
+    campaign = CampaignFactory(
+        is_current=True,
+        starts_on=today + dt.timedelta(days=starts_in),
+        ends_on=today + dt.timedelta(days=ends_in),
+    )
+    assert campaign.days_until_start() == max(0, starts_in)
+    client.force_login(staff_member)
+    for url in (reverse("dashboard"), reverse("leaderboard:index")):
+        page = " ".join(client.get(url, headers={"accept-language": "en"}).text.split())
+        assert text in page, url
+        # Before the start no days are gone; after the end none are left.
+        if starts_in > 0 or ends_in < 0:
+            assert "days left" not in page
