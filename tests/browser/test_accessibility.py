@@ -173,6 +173,18 @@ def _new_context(browser, live_server, language: str, **options):
     return context
 
 
+def _record_policy_violations(page, into: list[str]) -> None:
+    """Collect what the Content-Security-Policy blocks on the page (Chromium logs each refusal)."""
+    page.on(
+        "console",
+        lambda message: (
+            into.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+
+
 def _newcomer(demo_campaign: Campaign) -> Staff:
     """A staff member who has logged nothing yet: the empty lists and the first-visit state."""
     unit = Staff.objects.get(username="demo-staff").unit
@@ -190,10 +202,11 @@ def _newcomer(demo_campaign: Campaign) -> Staff:
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_every_page_of_every_role_passes_axe(demo, browser, live_server, language):
     _newcomer(Campaign.objects.current())
-    violations, unresolved, checked = [], [], []
+    violations, unresolved, checked, refused = [], [], [], []
 
     context = _new_context(browser, live_server, language)
     page = context.new_page()
+    _record_policy_violations(page, refused)
     for path in page_paths(None)[0]:
         if _html_page(context, path):
             violations += _check(page, path, language, "anonymous")
@@ -208,6 +221,7 @@ def test_every_page_of_every_role_passes_axe(demo, browser, live_server, languag
     for username in [*ROLES, NEWCOMER]:
         context = _new_context(browser, live_server, language)
         page = context.new_page()
+        _record_policy_violations(page, refused)
         log_in(page, username)
         expect(page.locator("main")).to_be_visible()
         paths, missing = page_paths(Samples.for_user(Staff.objects.get(username=username)))
@@ -231,6 +245,7 @@ def test_every_page_of_every_role_passes_axe(demo, browser, live_server, languag
     )
     assert len(checked) >= 10, checked
     assert not violations, f"{len(violations)} axe violations:\n" + "\n".join(violations)
+    assert not refused, "The Content-Security-Policy blocked:\n" + "\n".join(refused)
 
 
 # --- Keyboard -----------------------------------------------------------------------------------
