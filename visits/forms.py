@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.models import Campaign, Client, Staff
 from ideas.models import Idea
 from visits.models import Visit
-from visits.rules import VisitStatus
+from visits.rules import Verdict, VisitStatus, visit_verdict
 from visits.selectors import clients_similar_to, themes_for
 from visits.services import ClientInput, IdeaInput, visit_rule_errors
 
@@ -47,7 +47,7 @@ class VisitFieldsForm(forms.Form):
     )
     minutes = forms.IntegerField(
         label=_("Minutes"),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     is_remote = forms.TypedChoiceField(
         label=_("Where"),
@@ -348,3 +348,23 @@ class VerdictQueryForm(forms.Form):
             "listened_most": data["listened_most"],
             "not_without_campaign": data["not_without_campaign"],
         }
+
+    def preview(self, *, campaign: Campaign, today: dt.date) -> tuple[Verdict | None, list[str]]:
+        """The verdict the box shows, and the messages saving would refuse the date or minutes
+        with: the box must never promise a save that will fail."""
+        if not self.is_valid():
+            return None, []
+        arguments = self.verdict_arguments(today)
+        data = self.cleaned_data
+        rule_errors = visit_rule_errors(
+            campaign=campaign,
+            status=arguments["status"] if arguments else VisitStatus.DONE,
+            visited_on=data.get("visited_on"),
+            minutes=data.get("minutes"),
+            today=today,
+        )
+        if rule_errors:
+            return None, list(rule_errors.values())
+        if arguments is None:
+            return None, []
+        return visit_verdict(campaign=campaign, **arguments), []

@@ -21,6 +21,10 @@ class VisitStatus(models.TextChoices):
 class Verdict:
     counts: bool
     reasons: tuple[str, ...]
+    status: str = VisitStatus.DONE
+    # For a planned visit: the reasons it would still not count once done with both declarations
+    # ticked, so a page can say what it takes instead of listing what is not done yet.
+    reasons_once_done: tuple[str, ...] = ()
 
 
 def visit_verdict(
@@ -52,4 +56,17 @@ def visit_verdict(
         reasons.append(_("Most of the time was not spent listening to the client."))
     if not not_without_campaign:
         reasons.append(_("The meeting would have happened without the campaign."))
-    return Verdict(counts=not reasons, reasons=tuple(reasons))
+    once_done = ()
+    if status == VisitStatus.PLANNED:
+        once_done = visit_verdict(
+            campaign=campaign,
+            status=VisitStatus.DONE,
+            visited_on=visited_on,
+            minutes=minutes,
+            is_remote=is_remote,
+            listened_most=True,
+            not_without_campaign=True,
+        ).reasons
+    return Verdict(
+        counts=not reasons, reasons=tuple(reasons), status=status, reasons_once_done=once_done
+    )

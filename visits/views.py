@@ -67,34 +67,24 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 
 def _verdict_for(form, campaign, *, visit=None):
-    """The verdict the preview shows: none on an empty new form (nothing is answered yet, so it
-    invites to fill the form in), a saved visit's own values until the edit form is submitted."""
-    if not form.is_bound:
-        if visit is None:
-            return None
-        initial = form.initial
-        return visit_verdict(
-            campaign=campaign,
-            status=initial.get("status", VisitStatus.DONE),
-            visited_on=initial["visited_on"],
-            minutes=initial["minutes"],
-            is_remote=initial.get("is_remote", False),
-            listened_most=initial.get("listened_most", False),
-            not_without_campaign=initial.get("not_without_campaign", False),
-        )
-    form.is_valid()
-    data = form.cleaned_data
-    if data.get("visited_on") is None or data.get("minutes") is None:
-        return None
-    return visit_verdict(
+    """The verdict the preview shows and the rules saving would refuse: none on an empty new
+    form (nothing is answered yet, so it invites to fill the form in), a saved visit's own values
+    until the edit form is submitted, and after a submit the values as sent, valid or not."""
+    if form.is_bound:
+        return VerdictQueryForm(form.data).preview(campaign=campaign, today=timezone.localdate())
+    if visit is None:
+        return None, []
+    initial = form.initial
+    verdict = visit_verdict(
         campaign=campaign,
-        status=form.visit_status(),
-        visited_on=data["visited_on"],
-        minutes=data["minutes"],
-        is_remote=data.get("is_remote", False),
-        listened_most=data.get("listened_most", False),
-        not_without_campaign=data.get("not_without_campaign", False),
+        status=initial.get("status", VisitStatus.DONE),
+        visited_on=initial["visited_on"],
+        minutes=initial["minutes"],
+        is_remote=initial.get("is_remote", False),
+        listened_most=initial.get("listened_most", False),
+        not_without_campaign=initial.get("not_without_campaign", False),
     )
+    return verdict, []
 
 
 def _earlier_visits(form, campaign, exclude_visit_id=None):
@@ -187,13 +177,15 @@ def _script_text():
 
 def _render_form(request, template, form, ideas, campaign, *, visit=None, status=200):
     client, earlier = _earlier_visits(form, campaign, exclude_visit_id=visit.pk if visit else None)
+    verdict, rule_errors = _verdict_for(form, campaign, visit=visit)
     context = {
         "script_text": _script_text(),
         "form": form,
         "ideas": ideas,
         "campaign": campaign,
         "visit": visit,
-        "verdict": _verdict_for(form, campaign, visit=visit),
+        "verdict": verdict,
+        "rule_errors": rule_errors,
         "chosen_client": client,
         "earlier_visits": earlier,
     }
@@ -290,11 +282,17 @@ def _campaign_asked(request):
 def verdict_preview(request):
     """The live "will this count and why" box: the same rule as the saved visit."""
     campaign = _campaign_asked(request)
-    form = VerdictQueryForm(request.GET)
-    arguments = form.verdict_arguments(timezone.localdate()) if form.is_valid() else None
-    verdict = visit_verdict(campaign=campaign, **arguments) if campaign and arguments else None
-    html = render_to_string("visits/_verdict.html", {"verdict": verdict}, request=request)
-    return JsonResponse({"counts": verdict.counts if verdict else None, "html": html})
+    verdict, rule_errors = None, []
+    if campaign is not None:
+        verdict, rule_errors = VerdictQueryForm(request.GET).preview(
+            campaign=campaign, today=timezone.localdate()
+        )
+    html = render_to_string(
+        "visits/_verdict.html", {"verdict": verdict, "rule_errors": rule_errors}, request=request
+    )
+    return JsonResponse(
+        {"counts": verdict.counts if verdict else None, "blocked": bool(rule_errors), "html": html}
+    )
 
 
 @require_GET

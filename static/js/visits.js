@@ -220,6 +220,7 @@
       getJSON(withParams(verdict.dataset.verdictUrl, params)).then(function (result) {
         verdict.innerHTML = result.html;
         verdict.classList.toggle("verdict--counts", result.counts === true);
+        verdict.classList.toggle("verdict--blocked", result.blocked === true);
       }).catch(function () {});
     }, 250);
     ["visited_on", "minutes", "is_remote", "status", "listened_most", "not_without_campaign"]

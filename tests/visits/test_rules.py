@@ -83,3 +83,21 @@ def test_every_reason_is_given():
     )
     assert len(verdict.reasons) == 6
     assert "60" in str(verdict.reasons[2])
+
+
+def test_a_planned_visit_tells_what_would_still_stop_it_counting_once_done():
+    campaign = CampaignFactory.build(starts_on=START, ends_on=END, min_minutes=60)
+    planned = {
+        "campaign": campaign,
+        "status": "planned",
+        "visited_on": START + dt.timedelta(days=5),
+        "is_remote": False,
+        "listened_most": False,
+        "not_without_campaign": False,
+    }
+    assert visit_verdict(minutes=90, **planned).reasons_once_done == ()
+    short = visit_verdict(minutes=30, **planned)
+    assert not short.counts
+    assert short.reasons_once_done == (
+        "The visit was shorter than the campaign minimum of 60 minutes.",
+    )

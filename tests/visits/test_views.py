@@ -415,6 +415,35 @@ def test_the_live_verdict_uses_the_rule(client, running, visitor, query, counts,
     assert reason in result["html"]
 
 
+@pytest.mark.parametrize(
+    ("days_out", "message"),
+    [
+        (-5, "A done visit must be dated within the campaign"),
+        (1000, "A planned visit must be dated on or before the end of the campaign"),
+    ],
+)
+def test_the_live_verdict_gives_the_message_saving_would_refuse_with(
+    client, running, visitor, tampere, days_out, message
+):
+    """Before the campaign, or years after it: the box must not promise a save that fails."""
+    client.force_login(visitor)
+    edge = running.starts_on if days_out < 0 else running.ends_on
+    when = edge + dt.timedelta(days=days_out)
+    query = {"visited_on": when.isoformat(), "minutes": "60"}
+    result = client.get(reverse("visits:verdict"), query).json()
+    assert result["blocked"] is True
+    assert "The visit cannot be saved as it is" in result["html"]
+    assert message in result["html"]
+    assert "normal client work" not in result["html"]
+
+    saved = client.post(reverse("visits:new"), form_data(tampere, today=when))
+    assert saved.status_code == 400
+    assert message in errors_of(saved, "visited_on")
+    # After the refused save the box shows the same verdict for the form as shown again.
+    assert saved.context["rule_errors"] == [errors_of(saved, "visited_on")]
+    assert "The visit cannot be saved as it is" in saved.text
+
+
 # Detail, edit and withdraw
 
 
@@ -438,6 +467,46 @@ def test_detail_shows_participants_ideas_the_verdict_and_other_visits(
     assert "Yhteinen vuosikello" in response.text
     assert "shorter than the campaign minimum of 60 minutes" in response.text
     assert response.context["other_visits"][0].units == ("Viestintä",)
+
+
+def test_a_withdrawn_visit_says_it_was_withdrawn_and_is_not_offered_again(
+    client, running, visitor, tampere
+):
+    visit = VisitFactory(
+        campaign=running, client=tampere, created_by=visitor, status=VisitStatus.CANCELLED
+    )
+    client.force_login(visitor)
+    detail = client.get(reverse("visits:detail", args=[visit.pk]))
+    assert "This visit was withdrawn." in detail.text
+    assert "The visit was cancelled." not in detail.text
+    confirm = client.get(reverse("visits:withdraw", args=[visit.pk]))
+    assert "already withdrawn" in confirm.text
+    assert "Withdraw the visit</button>" not in confirm.text
+    assert visit.get_absolute_url() in confirm.text
+
+
+def test_a_planned_visit_says_what_it_takes_to_count(client, running, visitor, tampere):
+    planned = VisitFactory(
+        campaign=running,
+        client=tampere,
+        created_by=visitor,
+        status=VisitStatus.PLANNED,
+        visited_on=dt.date.today() + dt.timedelta(days=2),
+        listened_most=False,
+        not_without_campaign=False,
+    )
+    client.force_login(visitor)
+    detail = client.get(reverse("visits:detail", args=[planned.pk]))
+    assert "It will count for the campaign once it is done" in detail.text
+    assert "Most of the time was not spent listening" not in detail.text
+
+    planned.is_remote = True
+    planned.save()
+    running.remote_counts = False
+    running.save()
+    detail = client.get(reverse("visits:detail", args=[planned.pk]))
+    assert "Even once it is done, it will not count" in detail.text
+    assert "Remote visits do not count in this campaign." in detail.text
 
 
 def test_editing_a_visit_is_audited(client, running, visitor, colleague, tampere):
@@ -495,7 +564,8 @@ def test_withdrawing_keeps_the_visit_as_cancelled(client, running, visitor, tamp
     visit.refresh_from_db()
     assert visit.status == VisitStatus.CANCELLED
     assert "The visit is withdrawn." in response.text
-    assert "The visit was cancelled." in response.text
+    assert "This visit was withdrawn. It is kept, but it does not count" in response.text
+    assert "will be saved" not in response.text
     assert LogEntry.objects.get_for_object(visit).filter(action=LogEntry.Action.UPDATE).exists()
 
 
