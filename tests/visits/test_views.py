@@ -61,6 +61,14 @@ def errors_of(response, field):
 # Logging a visit
 
 
+def test_minutes_step_by_one_so_every_whole_minute_is_valid(client, running, visitor):
+    client.force_login(visitor)
+    response = client.get(reverse("visits:new"))
+    minutes = response.context["form"]["minutes"]
+    assert "step" not in minutes.field.widget.attrs
+    assert 'step="5"' not in str(minutes)
+
+
 def test_the_form_shows_the_definition_the_declarations_and_a_verdict(client, running, visitor):
     client.force_login(visitor)
     response = client.get(reverse("visits:new"))
@@ -467,6 +475,19 @@ def test_detail_shows_participants_ideas_the_verdict_and_other_visits(
     assert "Yhteinen vuosikello" in response.text
     assert "shorter than the campaign minimum of 60 minutes" in response.text
     assert response.context["other_visits"][0].units == ("Viestintä",)
+
+
+def test_the_clients_words_are_a_quotation_without_added_quote_marks(
+    client, running, visitor, tampere
+):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    IdeaFactory(visit=visit, title="Avoin data", text='"Avatkaa rajapinta."')
+    client.force_login(visitor)
+    detail = client.get(reverse("visits:detail", args=[visit.pk]))
+    assert '<blockquote class="idea__text">&quot;Avatkaa rajapinta.&quot;</blockquote>' in (
+        detail.text
+    )
+    assert "“" not in detail.text
 
 
 def test_a_withdrawn_visit_says_it_was_withdrawn_and_is_not_offered_again(
