@@ -12,7 +12,7 @@ from ideas.models import Idea
 from visits.models import Visit
 from visits.rules import Verdict, VisitStatus, visit_verdict
 from visits.selectors import clients_similar_to, themes_for
-from visits.services import ClientInput, IdeaInput, visit_rule_errors
+from visits.services import ClientInput, IdeaInput, same_name_message, visit_rule_errors
 
 
 class ClientChoiceField(forms.ModelChoiceField):
@@ -212,6 +212,8 @@ class VisitLogForm(VisitFieldsForm):
                 _("%(client)s already has this business ID. Choose it from the list instead.")
                 % {"client": similar.same_business_id},
             )
+        elif similar.same_name:
+            self.add_error("new_client_name", same_name_message(similar.same_name))
         elif similar.similar_names and not cleaned.get("new_client_confirmed"):
             self.add_error(
                 "new_client_name",

@@ -14,7 +14,7 @@ from campaign.models import Campaign, Client, Staff, Theme
 from ideas.models import Idea
 from visits.models import Visit, VisitParticipant
 from visits.rules import VisitStatus
-from visits.services import is_coordinator
+from visits.services import is_coordinator, normalised_client_name
 
 SEARCH_LIMIT = 20
 
@@ -116,14 +116,17 @@ def client_search(*, query: str, limit: int = SEARCH_LIMIT):
 @dataclass
 class SimilarClients:
     same_business_id: Client | None = None
+    same_name: Client | None = None
     similar_names: list[Client] = field(default_factory=list)
 
     def __bool__(self):
         return bool(self.same_business_id or self.similar_names)
 
-
-def _normalised(name: str) -> str:
-    return " ".join(name.casefold().split())
+    def choices(self) -> list[Client]:
+        """The clients offered to pick instead of adding a new one, at most five."""
+        offered = [self.same_business_id, self.same_name, *self.similar_names]
+        unique = {client.pk: client for client in offered if client is not None}
+        return list(unique.values())[:5]
 
 
 def clients_similar_to(*, name: str, business_id: str = "") -> SimilarClients:
@@ -133,12 +136,14 @@ def clients_similar_to(*, name: str, business_id: str = "") -> SimilarClients:
     business_id = business_id.strip()
     if business_id:
         result.same_business_id = Client.objects.filter(business_id=business_id).first()
-    wanted = _normalised(name)
+    wanted = normalised_client_name(name)
     if len(wanted) < 3:
         return result
     candidates = Client.objects.only("pk", "name", "kind", "region")
     for client in candidates:
-        existing = _normalised(client.name)
+        existing = normalised_client_name(client.name)
+        if existing == wanted and result.same_name is None:
+            result.same_name = client
         if (
             wanted in existing
             or existing in wanted

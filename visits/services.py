@@ -292,11 +292,38 @@ def _check_visit_rules(visit: Visit, *, today: dt.date) -> None:
         raise ValidationError(errors)
 
 
+def normalised_client_name(name: str) -> str:
+    """A client's name as compared for sameness: case and extra spaces do not matter."""
+    return " ".join(name.casefold().split())
+
+
+def client_with_same_name(name: str) -> Client | None:
+    """The existing client whose name is the same as `name`, ignoring case and extra spaces."""
+    wanted = normalised_client_name(name)
+    if not wanted:
+        return None
+    candidates = Client.objects.filter(name__icontains=wanted.split()[0]).order_by("pk")
+    for client in candidates:
+        if normalised_client_name(client.name) == wanted:
+            return client
+    return None
+
+
+def same_name_message(client: Client) -> str:
+    return _(
+        "%(client)s is already a client. Choose it in the client search above instead of adding "
+        "it again."
+    ) % {"client": client.name}
+
+
 def _client_create(new_client: ClientInput | None) -> Client:
     if new_client is None:
         raise ValidationError({"client": _("Choose the client, or add a new one.")})
+    existing = client_with_same_name(new_client.name)
+    if existing is not None:
+        raise ValidationError({"new_client_name": same_name_message(existing)})
     client = Client(
-        name=new_client.name.strip(),
+        name=" ".join(new_client.name.split()),
         kind=new_client.kind,
         region=new_client.region.strip(),
         business_id=new_client.business_id.strip(),

@@ -116,7 +116,8 @@ def visit_new(request):
     already_saved = visit_by_submission_token(token=request.POST.get("submission_token", ""))
     if already_saved is not None:
         return _already_saved(request, already_saved)
-    form = VisitLogForm(request.POST, **form_kwargs)
+    data = _with_client_picked(request.POST) if request.POST.get("pick_client") else request.POST
+    form = VisitLogForm(data, **form_kwargs)
     ideas = idea_formset(
         campaign=campaign, data=request.POST, extra_forms=int("add_idea" in request.POST)
     )
@@ -144,6 +145,15 @@ def visit_new(request):
             messages.success(request, _success_message(visit))
             return redirect(visit)
     return _render_form(request, "visits/visit_form.html", form, ideas, campaign, status=400)
+
+
+def _with_client_picked(data):
+    """The form as sent, with the client picked among the similar ones instead of a new one."""
+    data = data.copy()
+    data["client"] = data["pick_client"]
+    for name in VisitLogForm.NEW_CLIENT_FIELDS:
+        data.pop(name, None)
+    return data
 
 
 def _already_saved(request, visit):

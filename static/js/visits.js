@@ -153,6 +153,24 @@
     }, 300);
     nameInput.addEventListener("input", checkSimilar);
     businessInput.addEventListener("input", checkSimilar);
+    /* Picking one of the similar clients makes it the visit's client and drops the new one. */
+    similar.addEventListener("change", function (event) {
+      var choice = event.target.closest("[data-pick-client]");
+      if (!choice || !clientSelect) { return; }
+      if (!clientSelect.querySelector('option[value="' + choice.value + '"]')) {
+        clientSelect.append(element("option", { value: choice.value }, choice.dataset.name));
+      }
+      clientSelect.value = choice.value;
+      clientSelect.dispatchEvent(new Event("change"));
+      newClient.querySelectorAll("input[type=text], input:not([type])").forEach(function (input) {
+        input.value = "";
+      });
+      var confirmed = newClient.querySelector("[name=new_client_confirmed]");
+      if (confirmed) { confirmed.checked = false; }
+      similar.replaceChildren();
+      newClient.open = false;
+      clientSelect.focus();
+    });
   }
 
   /* Co-visitors: search and chips; the native multiple select stays the source of truth. */

@@ -105,6 +105,21 @@ def test_log_creates_a_new_client_in_the_same_transaction(running, visitor, toda
     assert visit.client.kind == Client.Kind.NGO
 
 
+def test_a_new_client_with_the_name_of_an_existing_one_is_refused(running, visitor, tampere, today):
+    with pytest.raises(ValidationError) as refused:
+        log(running, visitor, None, today, new_client=ClientInput(name="  tampereen   KAUPUNKI "))
+    assert (
+        "Tampereen kaupunki is already a client" in refused.value.message_dict["new_client_name"][0]
+    )
+    assert Client.objects.count() == 1
+    assert not Visit.objects.exists()
+
+
+def test_a_new_clients_name_is_saved_without_extra_spaces(running, visitor, today):
+    visit = log(running, visitor, None, today, new_client=ClientInput(name=" Porin   kaupunki "))
+    assert visit.client.name == "Porin kaupunki"
+
+
 def test_a_bad_idea_row_saves_nothing(running, visitor, colleague, today):
     clients_before = Client.objects.count()
     with pytest.raises(ValidationError) as error:

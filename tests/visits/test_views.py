@@ -238,6 +238,27 @@ def test_a_similar_client_name_asks_for_confirmation(client, running, visitor, t
     assert Client.objects.filter(name="Tampereen kaupunki, tietopalvelut").exists()
 
 
+def test_a_client_that_already_exists_cannot_be_added_again(client, running, visitor, tampere):
+    client.force_login(visitor)
+    data = form_data(new_client_name=" TAMPEREEN  kaupunki", new_client_confirmed="on")
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    assert "Tampereen kaupunki is already a client" in errors_of(response, "new_client_name")
+    assert Client.objects.count() == 1
+    assert f'name="pick_client" value="{tampere.pk}"' in response.text
+
+
+def test_a_similar_client_can_be_picked_instead_of_the_new_one(client, running, visitor, tampere):
+    client.force_login(visitor)
+    data = form_data(
+        new_client_name="Tampereen kaupunki, tietopalvelut", pick_client=str(tampere.pk)
+    )
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 302
+    assert Visit.objects.get().client == tampere
+    assert Client.objects.count() == 1
+
+
 def test_the_same_business_id_is_refused(client, running, visitor, tampere):
     client.force_login(visitor)
     data = form_data(new_client_name="Ihan eri nimi", new_client_business_id=tampere.business_id)
@@ -390,7 +411,8 @@ def test_similar_clients_endpoint(client, visitor, tampere):
     client.force_login(visitor)
     similar = client.get(reverse("visits:client_similar"), {"name": "tampereen kaupunki"}).json()
     assert similar["found"]
-    assert "Tampereen kaupunki" in similar["html"]
+    assert "Tampereen kaupunki is already a client" in similar["html"]
+    assert f'name="pick_client" value="{tampere.pk}"' in similar["html"]
     same_id = client.get(
         reverse("visits:client_similar"), {"name": "Muu", "business_id": tampere.business_id}
     ).json()
