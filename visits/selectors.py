@@ -100,15 +100,17 @@ def visits_to_clients(
 
 
 def client_search(*, query: str, limit: int = SEARCH_LIMIT):
-    """Clients whose name or region contains the query, or with that business ID, for the
-    client picker."""
+    """Clients whose name or region contains the query, or whose business ID starts with it, for
+    the client picker."""
     clients = Client.objects.order_by("name")
     query = query.strip()
     if not query:
         return []
     return list(
         clients.filter(
-            Q(name__icontains=query) | Q(region__icontains=query) | Q(business_id=query)
+            Q(name__icontains=query)
+            | Q(region__icontains=query)
+            | Q(business_id__startswith=query)
         )[:limit]
     )
 

@@ -182,6 +182,8 @@ def _script_text():
         "remove": _("Remove %s"),
         "found": _("%s found"),
         "chosenCoVisitors": _("Chosen co-visitors"),
+        "noClientFound": _("No client found — add a new client below."),
+        "addNewClient": _("Add a new client"),
     }
 
 

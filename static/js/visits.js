@@ -70,6 +70,7 @@
           row.append(button);
           results.append(row);
         });
+        if (!data.results.length && options.empty) { results.append(options.empty(query)); }
         status.textContent = options.found(data.results.length);
       }).catch(function () { status.textContent = ""; });
     }, 200);
@@ -132,7 +133,29 @@
         clientSelect.dispatchEvent(new Event("change"));
       },
       picked: function (item) { return text.chosen.replace("%s", item.name); },
-      found: function (count) { return text.found.replace("%s", count); }
+      found: function (count) {
+        return count ? text.found.replace("%s", count) : text.noClientFound;
+      },
+      empty: function (query) {
+        /* Nothing found: say so where the results would be, and lead to adding the client. */
+        var row = element("li", { class: "search-box__empty" });
+        row.append(element("p", {}, text.noClientFound));
+        var add = element("button", { type: "button", class: "button button--secondary" },
+          text.addNewClient);
+        add.addEventListener("click", function () {
+          var details = form.querySelector("[data-new-client]");
+          if (!details) { return; }
+          details.open = true;
+          var name = details.querySelector("[name=new_client_name]");
+          if (!name.value.trim()) {
+            name.value = query;
+            name.dispatchEvent(new Event("input"));
+          }
+          name.focus();
+        });
+        row.append(add);
+        return row;
+      }
     });
   }
 

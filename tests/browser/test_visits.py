@@ -1,8 +1,10 @@
+import datetime as dt
 import re
 
 from playwright.sync_api import expect
 
 from campaign.models import Client
+from campaign.selectors import campaign_current
 from tests.browser.conftest import PHONE, log_in
 from visits.models import Visit
 
@@ -78,7 +80,7 @@ def test_the_form_works_without_javascript(demo, browser, live_server):
         client = Client.objects.order_by("name").first()
         page.locator("#id_client").select_option(value=str(client.pk))
         page.get_by_role("button", name="Tarkista, lasketaanko käynti").click()
-        expect(page.locator("#verdict")).to_contain_text("tavallisena asiakastyönä")
+        expect(page.locator("#verdict")).to_contain_text("tavallista asiakastyötä")
         page.get_by_label("Suurin osa ajasta käytettiin asiakkaan kuuntelemiseen.").check()
         page.get_by_label("Tapaamista ei olisi ollut ilman kampanjaa.").check()
         page.get_by_label("Minuutit").fill("0")
@@ -129,3 +131,35 @@ def test_the_client_search_results_close_on_escape_and_when_focus_moves_on(demo,
     results.first.click()
     expect(results).to_have_count(0)
     expect(page.locator("#id_client option:checked")).to_have_text(re.compile(re.escape(name)))
+
+
+def test_no_client_found_leads_to_adding_one_and_a_similar_client_can_be_picked(demo, page):
+    existing = Client.objects.order_by("name").first()
+    log_in(page, "demo-staff")
+    page.goto("/visits/new/")
+    page.get_by_label("Hae asiakasta").fill("Olematon Oy")
+    empty = page.locator("[data-client-picker] .search-box__empty")
+    expect(empty).to_be_visible()
+    expect(empty).to_contain_text("Asiakasta ei löytynyt")
+    empty.get_by_role("button").click()
+    name = page.get_by_label("Uuden asiakkaan nimi")
+    expect(name).to_be_focused()
+    expect(name).to_have_value("Olematon Oy")
+
+    name.fill(existing.name.upper())
+    choice = page.get_by_role("radio", name=re.compile(re.escape(existing.name)))
+    expect(page.locator("#similar-clients")).to_contain_text("on jo asiakkaana")
+    choice.click()
+    expect(page.locator("#id_client")).to_have_value(str(existing.pk))
+    expect(name).to_have_value("")
+    expect(page.locator("details.new-client")).not_to_have_attribute("open", "")
+
+
+def test_the_verdict_box_says_a_date_before_the_campaign_cannot_be_saved(demo, page):
+    before = campaign_current().starts_on - dt.timedelta(days=5)
+    log_in(page, "demo-staff")
+    page.goto("/visits/new/")
+    page.get_by_label("Päivämäärä").fill(before.isoformat())
+    verdict = page.locator("#verdict")
+    expect(verdict).to_contain_text("Käyntiä ei voi tallentaa tällaisenaan")
+    expect(verdict).not_to_contain_text("asiakastyötä")

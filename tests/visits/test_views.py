@@ -400,6 +400,21 @@ def test_client_search_shows_kind_and_region(client, visitor, tampere):
     assert [r["name"] for r in by_region["results"]] == ["Turun kaupunki"]
 
 
+def test_client_search_finds_a_business_id_by_its_beginning(client, visitor, tampere):
+    client.force_login(visitor)
+    for query in ["0211675", "0211675-2"]:
+        results = client.get(reverse("visits:client_search"), {"q": query}).json()["results"]
+        assert [r["id"] for r in results] == [tampere.pk]
+
+
+def test_the_form_script_can_say_no_client_was_found(client, running, visitor):
+    client.force_login(visitor)
+    response = client.get(reverse("visits:new"))
+    assert response.context["script_text"]["noClientFound"] == (
+        "No client found — add a new client below."
+    )
+
+
 def test_client_search_copes_with_hundreds_of_clients(client, visitor, django_assert_num_queries):
     Client.objects.bulk_create(Client(name=f"Kunta {n:03d}") for n in range(300))
     client.force_login(visitor)
