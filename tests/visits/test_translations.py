@@ -83,3 +83,22 @@ def test_finnish_wording_of_the_visit_pages(browser, running, visitor, tampere):
 def test_the_add_idea_button_in_swedish(browser, running):
     form = browser.get(reverse("visits:new"), headers={"accept-language": "sv"}).text
     assert "Lägg till en utvecklingsidé" in form
+
+
+def test_the_clients_name_is_not_inflected_in_finnish(browser, running, visitor, tampere):
+    visit = VisitFactory(campaign=running, created_by=visitor, client=tampere)
+    data = {
+        "submission_token": "a3e8a3a0-34b9-4a55-9f0c-000000000002",
+        "client": tampere.pk,
+        "visited_on": visit.visited_on.isoformat(),
+        "minutes": "60",
+        "is_remote": "False",
+        "ideas-TOTAL_FORMS": "0",
+        "ideas-INITIAL_FORMS": "0",
+    }
+    same_day = browser.post(reverse("visits:new"), data).text
+    assert "tälle asiakkaalle (Tampereen kaupunki)" in same_day
+    assert "asiakkaan Tampereen kaupunki luona" not in same_day
+    withdraw = browser.get(reverse("visits:withdraw", args=[visit.pk])).text
+    assert "Tampereen kaupunki, " in withdraw
+    assert "asiakkaan Tampereen kaupunki luona" not in withdraw
