@@ -108,9 +108,7 @@ def client_search(*, query: str, limit: int = SEARCH_LIMIT):
         return []
     return list(
         clients.filter(
-            Q(name__icontains=query)
-            | Q(region__icontains=query)
-            | Q(business_id__startswith=query)
+            Q(name__icontains=query) | Q(region__icontains=query) | Q(business_id__startswith=query)
         )[:limit]
     )
 
