@@ -305,6 +305,18 @@ def test_bad_input_gets_a_message_next_to_the_field_and_nothing_is_lost(
     assert "Kuuntelimme." in response.text
 
 
+def test_the_error_summary_links_to_every_field_with_an_error(client, running, visitor):
+    client.force_login(visitor)
+    data = form_data(minutes="", **{"ideas-0-text": "Sanat ilman otsikkoa"})
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    summary = response.text.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "data-error-summary" in response.text
+    assert '<a href="#id_client">Choose the client: Choose the client, or add' in summary
+    assert '<a href="#id_minutes">Minutes: This field is required.</a>' in summary
+    assert '<a href="#id_ideas-0-title">Idea 1, idea in a few words: ' in summary
+
+
 def test_the_logger_cannot_be_their_own_co_visitor(client, running, visitor, tampere):
     client.force_login(visitor)
     response = client.post(reverse("visits:new"), form_data(tampere, co_visitors=[str(visitor.pk)]))
