@@ -335,15 +335,21 @@ class VerdictQueryForm(forms.Form):
     not_without_campaign = forms.BooleanField(required=False)
     status = forms.ChoiceField(choices=VisitStatus.choices, required=False)
 
+    def _status(self, today: dt.date) -> str:
+        """The status asked about; without one (a new visit), what saving would make it."""
+        visited_on = self.cleaned_data.get("visited_on")
+        if self.cleaned_data.get("status"):
+            return self.cleaned_data["status"]
+        if visited_on is not None and visited_on > today:
+            return VisitStatus.PLANNED
+        return VisitStatus.DONE
+
     def verdict_arguments(self, today: dt.date) -> dict | None:
         data = self.cleaned_data
         if data.get("visited_on") is None or data.get("minutes") is None:
             return None
-        status = data.get("status")
-        if not status:
-            status = VisitStatus.PLANNED if data["visited_on"] > today else VisitStatus.DONE
         return {
-            "status": status,
+            "status": self._status(today),
             "visited_on": data["visited_on"],
             "minutes": data["minutes"],
             "is_remote": data["is_remote"],
@@ -360,7 +366,7 @@ class VerdictQueryForm(forms.Form):
         data = self.cleaned_data
         rule_errors = visit_rule_errors(
             campaign=campaign,
-            status=arguments["status"] if arguments else VisitStatus.DONE,
+            status=self._status(today),
             visited_on=data.get("visited_on"),
             minutes=data.get("minutes"),
             today=today,
