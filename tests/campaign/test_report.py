@@ -154,6 +154,19 @@ def test_report_page_shows_the_story_without_staff_names(client, coordinator, st
     assert "Salainen" not in shareable
 
 
+def test_the_average_benefit_has_one_precision_on_the_whole_page(client, coordinator, story):
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("campaigns:report", args=[story.slug]), headers={"accept-language": "en"}
+    )
+    text = response.text
+    assert 'data-figure="average-benefit">4.5<' in text
+    comparison = text[text.index('data-table="comparison"') :]
+    start = comparison.index("Average benefit")
+    row = comparison[start : comparison.index("</tr>", start)]
+    assert '<td class="number">4.5</td><td class="number">3.0</td>' in row
+
+
 def test_report_in_finnish_by_default(client, coordinator, story):
     client.force_login(coordinator)
     response = client.get(reverse("campaigns:report", args=[story.slug]))

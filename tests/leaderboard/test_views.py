@@ -172,7 +172,7 @@ def test_csv_export_is_the_same_table_for_finnish_excel(client, organisation):
     # ideas, idea yield, adjusted yield, accepted, leaders, leaders on roster, score
     assert values[0] == "1"
     assert values[2:8] == ["Yksikkö A", "Osasto 1", "4", "3", "4", "100,0"]
-    assert values[8:11] == ["7,5", "3", "1,0"]
+    assert values[8:11] == ["7,50", "3", "1,000"]
     assert values[12:] == ["2", "1", "1", "40,00"]
 
 
