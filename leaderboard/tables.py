@@ -28,6 +28,8 @@ class StandingsTable(tables.Table):
     rank = tables.Column(verbose_name=_("Rank"), order_by=("rank_order",))
     rank_change = tables.Column(verbose_name=_("Change in 7 days"), empty_values=())
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__name",))
+    # Right after the name, so the figure the ranking rests on is in view without scrolling.
+    score = tables.Column(verbose_name=_("Score"))
     department = tables.Column(
         verbose_name=_("Department"), accessor="unit__parent", order_by=("unit__parent__name",)
     )
@@ -41,7 +43,6 @@ class StandingsTable(tables.Table):
     adjusted_yield = tables.Column(verbose_name=_("Adjusted idea yield"))
     accepted = tables.Column(verbose_name=_("Accepted ideas"))
     leaders = tables.Column(verbose_name=_("Leaders who visited"))
-    score = tables.Column(verbose_name=_("Score"))
 
     class Meta:
         template_name = "leaderboard/_standings_table.html"
