@@ -72,6 +72,7 @@ class StandingsTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.mine = set(mine)
         self.caption = caption
+        self.department_level = department_level
         if department_level:
             self.columns["unit"].column.verbose_name = _("Department")
 
@@ -89,7 +90,8 @@ class StandingsTable(tables.Table):
             return text
         if name == "unit":
             if record.unit.pk in self.mine:
-                badge = escape(str(_("Your unit")))
+                mine = _("Your department") if self.department_level else _("Your unit")
+                badge = escape(str(mine))
                 return f'{escape(record.unit.name)} <span class="badge badge--mine">{badge}</span>'
             return escape(record.unit.name)
         if name == "department":

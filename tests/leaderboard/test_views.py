@@ -66,6 +66,13 @@ def test_the_score_comes_right_after_the_unit(client, organisation):
         assert header[:4] == ["rank", "rank_change", "unit", "score"]
 
 
+def test_own_department_is_marked_as_a_department(client, organisation):
+    client.force_login(organisation.people["b2"])
+    response = client.get("/leaderboard/?level=departments", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Your department" in row_html(response, "D1")
+    assert "Your unit" not in response.content.decode()
+
+
 def test_figures_ranks_and_the_unranked_unit(client, organisation):
     client.force_login(organisation.people["b2"])
     response = client.get("/leaderboard/", HTTP_ACCEPT_LANGUAGE="en")
@@ -89,6 +96,15 @@ def test_the_score_is_explained_with_the_campaigns_weights(client, organisation)
     text = re.sub(r"\s+", " ", response.content.decode())
     assert "Score = 1 × counted visits + 5 × ideas + 2 × accepted ideas" in text
     assert "fewer than 3 people" in text
+
+
+def test_swedish_calls_counted_visits_counted_not_accepted(client, organisation):
+    client.force_login(organisation.people["b2"])
+    response = client.get("/leaderboard/", HTTP_ACCEPT_LANGUAGE="sv")
+    text = re.sub(r"\s+", " ", response.content.decode())
+    assert "Poäng = 1 × räknade besök + 3 × idéer + 2 × godkända idéer" in text
+    assert "Räknade besök" in text
+    assert "godkända besök" not in text.lower()
 
 
 def test_sorting_by_idea_yield(client, organisation):
