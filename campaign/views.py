@@ -213,8 +213,17 @@ def campaign_report_view(request, slug):
     report = campaign_report(campaign=campaign)
     if request.GET.get("format") == "xlsx":
         return report_xlsx_response(report)
+    today = timezone.localdate()
     return render(
-        request, "campaign/campaign_report.html", {"campaign": campaign, "report": report}
+        request,
+        "campaign/campaign_report.html",
+        {
+            "campaign": campaign,
+            "report": report,
+            "today": today,
+            # Visits can still be logged in the grace days, so the standings are final only after.
+            "final": campaign.logging_closes_on < today,
+        },
     )
 
 
