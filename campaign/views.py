@@ -152,7 +152,6 @@ def campaign_clone_view(request, slug):
     source = get_object_or_404(Campaign, slug=slug)
     initial = {
         "name": _("%(name)s (copy)") % {"name": source.name},
-        "slug": f"{source.slug}-2"[:80],
         "starts_on": source.starts_on.replace(year=source.starts_on.year + 1)
         if (source.starts_on.month, source.starts_on.day) != (2, 29)
         else source.starts_on,
