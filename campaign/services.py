@@ -189,9 +189,13 @@ def roster_take(
     """Take (or refresh) the campaign roster from each active staff member's current unit.
 
     Once the campaign has started the roster is the fair headcount of the competition, so it is
-    changed only when the coordinator explicitly confirms.
+    changed only when the coordinator explicitly confirms. When nothing would change there is
+    nothing to confirm.
     """
     today = today or timezone.localdate()
+    current, added, moved, removed, unchanged = _roster_plan(campaign)
+    if not (added or moved or removed):
+        return RosterChange(added=0, moved=0, removed=0, unchanged=unchanged)
     if campaign.starts_on <= today and not confirm_started:
         raise ValidationError(
             _(
@@ -200,7 +204,6 @@ def roster_take(
             ),
             code="started",
         )
-    current, added, moved, removed, unchanged = _roster_plan(campaign)
     # Moves and removals are few, and saved one by one so the audit log records each of them.
     for entry in removed:
         entry.delete()

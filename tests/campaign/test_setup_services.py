@@ -174,6 +174,16 @@ def test_roster_of_a_started_campaign_changes_only_when_confirmed():
     assert RosterEntry.objects.get(campaign=campaign).unit.code == "B"
 
 
+def test_an_up_to_date_roster_of_a_started_campaign_needs_no_confirmation():
+    campaign = CampaignFactory(starts_on=START)
+    RosterEntryFactory(campaign=campaign, staff=StaffFactory(unit=UnitFactory(code="A")))
+
+    change = roster_take(campaign=campaign, today=START + dt.timedelta(days=3))
+
+    assert (change.added, change.moved, change.removed, change.unchanged) == (0, 0, 0, 1)
+    assert not change.changed
+
+
 @pytest.fixture
 def two_units_with_visits():
     """Unit A: three visits of 45 minutes. Unit B: one visit of 60 minutes. Both have 3 staff."""

@@ -266,6 +266,18 @@ def test_roster_of_a_started_campaign_needs_confirmation(client, coordinator):
     assert RosterEntry.objects.filter(campaign=campaign).exists()
 
 
+def test_up_to_date_roster_asks_for_nothing(client, coordinator):
+    campaign = CampaignFactory(starts_on=dt.date.today() - dt.timedelta(days=3))
+    client.force_login(coordinator)
+    RosterEntryFactory(campaign=campaign, staff=coordinator)
+    response = client.get(
+        reverse("campaigns:roster", args=[campaign.slug]), headers={"accept-language": "en"}
+    )
+    assert "The roster is up to date: its 1 person is in the same unit as now." in response.text
+    assert "confirm_started" not in response.text
+    assert "Take the roster" not in response.text.split('id="refresh-heading"', 1)[1]
+
+
 def test_campaign_list_runs_a_fixed_number_of_queries(client, coordinator):
     client.force_login(coordinator)
 
