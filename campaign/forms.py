@@ -15,6 +15,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+SLUG_HELP = _(
+    "Used in the campaign's web addresses: lowercase letters a–z, digits and hyphens, "
+    "e.g. kylaan-2027. Leave it empty to have it made from the name."
+)
+
+
+def _slug_optional_when_new(form: forms.ModelForm) -> None:
+    """A new campaign may leave its short name empty: the service makes one from the name."""
+    if not form.instance.pk:
+        form.fields["slug"].required = False
+        form.fields["slug"].help_text = SLUG_HELP
+
+
 class CampaignForm(forms.ModelForm):
     new_themes = forms.CharField(
         label=_("New themes"),
@@ -42,6 +55,7 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["themes"].queryset = Theme.objects.filter(is_active=True)
+        _slug_optional_when_new(self)
         if self.instance.pk:
             self.fields["make_current"].initial = self.instance.is_current
 
@@ -67,6 +81,10 @@ class CampaignCloneForm(forms.ModelForm):
         model = Campaign
         fields = ["name", "slug", "starts_on", "ends_on"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _slug_optional_when_new(self)
 
 
 class RosterForm(forms.Form):

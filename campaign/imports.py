@@ -18,7 +18,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
-from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
@@ -270,11 +270,32 @@ FIELD_LABELS = {
     "business_id": _("business ID"),
     "is_partner": _("partner"),
 }
+# A first row the import accepts, in the user's language, for the message about missing columns.
 EXAMPLE_HEADERS = {
-    ImportKind.UNITS: "code; name; department",
-    ImportKind.STAFF: "username; email; first name; last name; unit; title; leadership",
-    ImportKind.CLIENTS: "name; kind; region; business id; partner",
+    "en": {
+        ImportKind.UNITS: "code; name; department",
+        ImportKind.STAFF: "username; email; first name; last name; unit; title; leadership",
+        ImportKind.CLIENTS: "name; kind; region; business id; partner",
+    },
+    "fi": {
+        ImportKind.UNITS: "koodi; nimi; osasto",
+        ImportKind.STAFF: "käyttäjätunnus; sähköposti; etunimi; sukunimi; yksikkö; nimike; "
+        "johtoryhmä",
+        ImportKind.CLIENTS: "nimi; tyyppi; maakunta; y-tunnus; kumppani",
+    },
+    "sv": {
+        ImportKind.UNITS: "kod; namn; avdelning",
+        ImportKind.STAFF: "användarnamn; e-post; förnamn; efternamn; enhet; titel; ledningsgrupp",
+        ImportKind.CLIENTS: "namn; typ; landskap; fo-nummer; partner",
+    },
 }
+
+
+def example_headers(kind: str) -> str:
+    """The example first row in the active language (English when there is none for it)."""
+    language = (get_language() or "en").split("-")[0]
+    return EXAMPLE_HEADERS.get(language, EXAMPLE_HEADERS["en"])[kind]
+
 
 KIND_WORDS = {
     ClientKind.MUNICIPALITY: {"kunta", "kaupunki", "kommun", "stad", "municipality"},
@@ -357,7 +378,7 @@ def map_columns(*, kind: str, headers: list[str]) -> tuple[dict[str, int], list[
                 "missing": ", ".join(
                     gettext(" or ").join(str(FIELD_LABELS[f]) for f in group) for group in missing
                 ),
-                "example": EXAMPLE_HEADERS[kind],
+                "example": example_headers(kind),
             }
         )
     return columns, ignored

@@ -14,6 +14,7 @@ from campaign.exports import xlsx_response, xlsx_sheet, xlsx_workbook
 from campaign.models import Campaign, ClientKind, RosterEntry
 from ideas.models import Idea, IdeaStatus
 from leaderboard import scoring
+from leaderboard.figures import rounded, rounded_percent
 from leaderboard.selectors import UnitStanding, unit_standings
 from visits.models import Visit, VisitParticipant
 
@@ -34,6 +35,9 @@ FUNNEL = [
     (_("In progress or implemented"), (IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED)),
     (_("Implemented"), (IdeaStatus.IMPLEMENTED,)),
 ]
+
+# The average benefit rating is shown with one decimal wherever it appears.
+BENEFIT_PLACES = 1
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class Comparison:
     current: float | int | None
     previous: float | int | None
     kind: str = "number"  # "number", "percent" or "decimal"
+    places: int = 2  # decimals shown for a "decimal", as in the headline figures above it
 
 
 @dataclass
@@ -174,20 +179,20 @@ def _headline(campaign: Campaign) -> Headline:
 
 def _comparison(current: Headline, previous: Headline) -> list[Comparison]:
     rows = [
-        (_("Counted visits"), "counted_visits", "number"),
-        (_("Normal client work"), "normal_client_work", "number"),
-        (_("Clients reached"), "clients_reached", "number"),
-        (_("Staff who visited"), "visitors", "number"),
-        (_("Participation"), "participation", "percent"),
-        (_("Leaders who visited"), "leaders_visited", "number"),
-        (_("Development ideas"), "ideas", "number"),
-        (_("Ideas per visit"), "ideas_per_visit", "decimal"),
-        (_("Accepted ideas"), "accepted_ideas", "number"),
-        (_("Average benefit (1–5)"), "average_benefit", "decimal"),
+        (_("Counted visits"), "counted_visits", "number", 0),
+        (_("Normal client work"), "normal_client_work", "number", 0),
+        (_("Clients reached"), "clients_reached", "number", 0),
+        (_("Staff who visited"), "visitors", "number", 0),
+        (_("Participation"), "participation", "percent", 1),
+        (_("Leaders who visited"), "leaders_visited", "number", 0),
+        (_("Development ideas"), "ideas", "number", 0),
+        (_("Ideas per visit"), "ideas_per_visit", "decimal", 2),
+        (_("Accepted ideas"), "accepted_ideas", "number", 0),
+        (_("Average benefit (1–5)"), "average_benefit", "decimal", BENEFIT_PLACES),
     ]
     return [
-        Comparison(label, getattr(current, name), getattr(previous, name), kind)
-        for label, name, kind in rows
+        Comparison(label, getattr(current, name), getattr(previous, name), kind, places)
+        for label, name, kind, places in rows
     ]
 
 
@@ -287,7 +292,7 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
 
 
 def percent(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(round(value * 100, 1)))
+    return rounded_percent(value, 1)
 
 
 def report_xlsx_response(report: CampaignReport):
@@ -309,7 +314,7 @@ def report_xlsx_response(report: CampaignReport):
         (_("Ideas per visit"), _rounded(headline.ideas_per_visit)),
         (_("Visits per idea"), _rounded(headline.visits_per_idea)),
         (_("Accepted ideas"), headline.accepted_ideas),
-        (_("Average benefit (1–5)"), _rounded(headline.average_benefit)),
+        (_("Average benefit (1–5)"), rounded(headline.average_benefit, BENEFIT_PLACES)),
     ]
     xlsx_sheet(
         workbook,
@@ -325,8 +330,8 @@ def report_xlsx_response(report: CampaignReport):
             rows=[
                 (
                     str(row.label),
-                    _export_value(row.current, row.kind),
-                    _export_value(row.previous, row.kind),
+                    _export_value(row.current, row),
+                    _export_value(row.previous, row),
                 )
                 for row in report.comparison
             ],
@@ -392,12 +397,12 @@ def report_xlsx_response(report: CampaignReport):
 
 
 def _rounded(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(round(value, 2)))
+    return rounded(value, 2)
 
 
-def _export_value(value, kind: str):
-    if kind == "percent":
+def _export_value(value, row: Comparison):
+    if row.kind == "percent":
         return percent(value)
-    if kind == "decimal":
-        return _rounded(value)
+    if row.kind == "decimal":
+        return rounded(value, row.places)
     return value

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from campaign.imports import ImportKind, ImportPlan, Table, import_plan
@@ -67,6 +68,18 @@ def _themes(themes: Iterable[Theme], new_theme_names: Iterable[str]) -> list[The
     return chosen
 
 
+def campaign_free_slug(name: str) -> str:
+    """A short name for the campaign's addresses made from its name ("Testi 2027 kevät" →
+    "testi-2027-kevat"), with -2, -3 … added when another campaign already has it."""
+    max_length = Campaign._meta.get_field("slug").max_length
+    base = slugify(name)[: max_length - 4].strip("-") or "campaign"
+    taken = set(Campaign.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
 @transaction.atomic
 def campaign_create(
     *,
@@ -75,7 +88,10 @@ def campaign_create(
     make_current: bool = False,
     **fields,
 ) -> Campaign:
+    """A new campaign; without a short name it gets one made from its name."""
     _check_fields(fields)
+    if not fields.get("slug"):
+        fields["slug"] = campaign_free_slug(fields.get("name", ""))
     campaign = Campaign(**fields)
     _save(campaign, make_current=make_current)
     campaign.themes.set(_themes(themes, new_theme_names))
@@ -108,13 +124,13 @@ def campaign_update(
 
 @transaction.atomic
 def campaign_clone(
-    *, source: Campaign, name: str, slug: str, starts_on: dt.date, ends_on: dt.date
+    *, source: Campaign, name: str, slug: str = "", starts_on: dt.date, ends_on: dt.date
 ) -> Campaign:
     """A new campaign with the source's rules, weights, themes, targets and messages; no visits,
     no roster (take it when the organisation is up to date)."""
     campaign = Campaign(
         name=name,
-        slug=slug,
+        slug=slug or campaign_free_slug(name),
         starts_on=starts_on,
         ends_on=ends_on,
         **{field: getattr(source, field) for field in CLONED_FIELDS},
@@ -173,9 +189,13 @@ def roster_take(
     """Take (or refresh) the campaign roster from each active staff member's current unit.
 
     Once the campaign has started the roster is the fair headcount of the competition, so it is
-    changed only when the coordinator explicitly confirms.
+    changed only when the coordinator explicitly confirms. When nothing would change there is
+    nothing to confirm.
     """
     today = today or timezone.localdate()
+    current, added, moved, removed, unchanged = _roster_plan(campaign)
+    if not (added or moved or removed):
+        return RosterChange(added=0, moved=0, removed=0, unchanged=unchanged)
     if campaign.starts_on <= today and not confirm_started:
         raise ValidationError(
             _(
@@ -184,7 +204,6 @@ def roster_take(
             ),
             code="started",
         )
-    current, added, moved, removed, unchanged = _roster_plan(campaign)
     # Moves and removals are few, and saved one by one so the audit log records each of them.
     for entry in removed:
         entry.delete()

@@ -152,7 +152,6 @@ def campaign_clone_view(request, slug):
     source = get_object_or_404(Campaign, slug=slug)
     initial = {
         "name": _("%(name)s (copy)") % {"name": source.name},
-        "slug": f"{source.slug}-2"[:80],
         "starts_on": source.starts_on.replace(year=source.starts_on.year + 1)
         if (source.starts_on.month, source.starts_on.day) != (2, 29)
         else source.starts_on,
@@ -213,8 +212,17 @@ def campaign_report_view(request, slug):
     report = campaign_report(campaign=campaign)
     if request.GET.get("format") == "xlsx":
         return report_xlsx_response(report)
+    today = timezone.localdate()
     return render(
-        request, "campaign/campaign_report.html", {"campaign": campaign, "report": report}
+        request,
+        "campaign/campaign_report.html",
+        {
+            "campaign": campaign,
+            "report": report,
+            "today": today,
+            # Visits can still be logged in the grace days, so the standings are final only after.
+            "final": campaign.logging_closes_on < today,
+        },
     )
 
 

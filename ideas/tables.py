@@ -12,11 +12,17 @@ class IdeaTable(tables.Table):
     caption = _("Development ideas")
 
     id = tables.Column(verbose_name=_("No."), order_by=("pk",), attrs={"td": {"class": "number"}})
-    title = tables.Column(verbose_name=_("Title"), linkify=True, order_by=("title", "pk"))
+    title = tables.Column(
+        verbose_name=_("Title"),
+        linkify=True,
+        order_by=("title", "pk"),
+        attrs={"td": {"class": "wrap-anywhere"}},
+    )
     client = tables.Column(
         verbose_name=_("Client"),
         accessor="visit__client__name",
         order_by=("visit__client__name", "pk"),
+        attrs={"td": {"class": "wrap-anywhere"}},
     )
     visited_on = tables.DateColumn(
         verbose_name=_("Visit date"),

@@ -3,20 +3,11 @@
 from html import escape
 
 import django_tables2 as tables
-from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-EMPTY = "–"
-
-
-def _decimal(value, places: int = 1) -> str:
-    return EMPTY if value is None else number_format(value, places)
-
-
-def _percent(value) -> str:
-    return EMPTY if value is None else f"{number_format(value * 100, 0)} %"
+from leaderboard.figures import EMPTY, decimal_text, percent_text, rounded, rounded_percent
 
 
 def rank_change_text(change: int | None, previous_rank: int | None, rank: int | None) -> str:
@@ -37,6 +28,8 @@ class StandingsTable(tables.Table):
     rank = tables.Column(verbose_name=_("Rank"), order_by=("rank_order",))
     rank_change = tables.Column(verbose_name=_("Change in 7 days"), empty_values=())
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__name",))
+    # Right after the name, so the figure the ranking rests on is in view without scrolling.
+    score = tables.Column(verbose_name=_("Score"))
     department = tables.Column(
         verbose_name=_("Department"), accessor="unit__parent", order_by=("unit__parent__name",)
     )
@@ -50,7 +43,6 @@ class StandingsTable(tables.Table):
     adjusted_yield = tables.Column(verbose_name=_("Adjusted idea yield"))
     accepted = tables.Column(verbose_name=_("Accepted ideas"))
     leaders = tables.Column(verbose_name=_("Leaders who visited"))
-    score = tables.Column(verbose_name=_("Score"))
 
     class Meta:
         template_name = "leaderboard/_standings_table.html"
@@ -80,6 +72,7 @@ class StandingsTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.mine = set(mine)
         self.caption = caption
+        self.department_level = department_level
         if department_level:
             self.columns["unit"].column.verbose_name = _("Department")
 
@@ -97,17 +90,18 @@ class StandingsTable(tables.Table):
             return text
         if name == "unit":
             if record.unit.pk in self.mine:
-                badge = escape(str(_("Your unit")))
+                mine = _("Your department") if self.department_level else _("Your unit")
+                badge = escape(str(mine))
                 return f'{escape(record.unit.name)} <span class="badge badge--mine">{badge}</span>'
             return escape(record.unit.name)
         if name == "department":
             return escape(record.unit.parent.name) if record.unit.parent else EMPTY
         if name == "participation":
-            return _percent(record.participation)
+            return percent_text(record.participation, 0)
         if name == "visits_per_10":
-            return _decimal(record.visits_per_10)
+            return decimal_text(record.visits_per_10, 1)
         if name in ("idea_yield", "adjusted_yield", "score"):
-            return _decimal(getattr(record, name), 2)
+            return decimal_text(getattr(record, name), 2)
         if name == "leaders":
             return f"{record.leaders} / {record.leaders_on_roster}"
         return str(getattr(record, name))
@@ -140,16 +134,16 @@ class StandingsTable(tables.Table):
         return record.unit.parent.name if record.unit.parent else ""
 
     def value_participation(self, record):
-        return None if record.participation is None else round(record.participation * 100, 1)
+        return rounded_percent(record.participation, 1)
 
     def value_visits_per_10(self, record):
-        return None if record.visits_per_10 is None else round(record.visits_per_10, 2)
+        return rounded(record.visits_per_10, 2)
 
     def value_idea_yield(self, record):
-        return None if record.idea_yield is None else round(record.idea_yield, 3)
+        return rounded(record.idea_yield, 3)
 
     def value_adjusted_yield(self, record):
-        return round(record.adjusted_yield, 3)
+        return rounded(record.adjusted_yield, 3)
 
     def value_leaders(self, record):
         return record.leaders

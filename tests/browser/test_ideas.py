@@ -68,3 +68,17 @@ def test_coordinator_filters_triages_and_downloads_the_ideas(demo, page, tmp_pat
     triaged = next(row for row in rows_in_file if row[0] == idea_id)
     assert triaged[9] == THEME
     assert triaged[12:15] == ("Käsittelyssä", owner.name, RESPONSE)
+
+
+def test_a_long_unbroken_title_wraps_instead_of_widening_the_list(demo, page):
+    idea = Idea.objects.filter(visit__campaign=Campaign.objects.current()).order_by("-pk").first()
+    idea.title = "x" * 200
+    idea.save(update_fields=["title"])
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, "demo-coordinator")
+    page.goto("/ideas/")
+    expect(page.get_by_role("link", name="x" * 200)).to_be_visible()
+    table_width = page.locator("table.table--ideas").evaluate("t => t.scrollWidth")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert table_width <= 1280
+    assert page_width <= 1280

@@ -12,11 +12,14 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from campaign.imports import (
+    COLUMNS,
+    EXAMPLE_HEADERS,
     MAX_ROWS,
     Action,
     ImportFileError,
     ImportKind,
     import_plan,
+    map_columns,
     read_table,
 )
 from campaign.models import Client, RosterEntry, Staff, Unit
@@ -128,6 +131,26 @@ def test_missing_columns_are_named_with_an_example():
     message = str(error.value)
     assert "first name, last name, unit" in message
     assert "username or e-mail" in message
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "sv"])
+@pytest.mark.parametrize("kind", ImportKind.values)
+def test_the_example_first_row_is_one_the_import_accepts(language, kind):
+    headers = EXAMPLE_HEADERS[language][kind].split("; ")
+    columns, ignored = map_columns(kind=kind, headers=headers)
+    assert set(columns) == set(COLUMNS[kind])
+    assert ignored == []
+
+
+@pytest.mark.django_db
+def test_missing_columns_example_is_in_the_users_language():
+    content = csv_bytes([["osoite"], ["x"]])
+    with translation.override("fi"), pytest.raises(ImportFileError) as error:
+        plan_for(ImportKind.CLIENTS, content)
+    assert "esimerkiksi: nimi; tyyppi; maakunta; y-tunnus; kumppani." in str(error.value)
+    with translation.override("en"), pytest.raises(ImportFileError) as error:
+        plan_for(ImportKind.CLIENTS, content)
+    assert "for example: name; kind; region; business id; partner." in str(error.value)
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from campaign.report import campaign_report
@@ -152,6 +152,49 @@ def test_report_page_shows_the_story_without_staff_names(client, coordinator, st
     assert 'data-table="comparison"' in text
     shareable = text[text.index('id="shareable-heading"') :]
     assert "Salainen" not in shareable
+
+
+def test_the_average_benefit_has_one_precision_on_the_whole_page(client, coordinator, story):
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("campaigns:report", args=[story.slug]), headers={"accept-language": "en"}
+    )
+    text = response.text
+    assert 'data-figure="average-benefit">4.5<' in text
+    comparison = text[text.index('data-table="comparison"') :]
+    start = comparison.index("Average benefit")
+    row = comparison[start : comparison.index("</tr>", start)]
+    assert '<td class="number">4.5</td><td class="number">3.0</td>' in row
+
+
+def _leaderboard_heading(client, campaign) -> str:
+    text = client.get(
+        reverse("campaigns:report", args=[campaign.slug]), headers={"accept-language": "en"}
+    ).text
+    return text[text.index('id="leaderboard-heading">') :].split(">", 1)[1].split("<", 1)[0]
+
+
+def test_the_leaderboard_is_final_only_once_logging_has_closed(client, coordinator):
+    client.force_login(coordinator)
+    today = timezone.localdate()
+    day = dt.timedelta(days=1)
+    running = CampaignFactory(starts_on=today - 3 * day, ends_on=today + 3 * day)
+    in_grace_days = CampaignFactory(starts_on=today - 30 * day, ends_on=today - day, grace_days=7)
+    closed = CampaignFactory(starts_on=today - 60 * day, ends_on=today - 30 * day, grace_days=7)
+    for campaign in (running, in_grace_days):
+        heading = _leaderboard_heading(client, campaign)
+        assert heading.startswith("Leaderboard on ")
+        assert str(today.year) in heading
+    assert _leaderboard_heading(client, closed) == "Final leaderboard"
+
+
+def test_visits_per_idea_is_labelled_as_a_figure(client, coordinator, story):
+    client.force_login(coordinator)
+    text = client.get(
+        reverse("campaigns:report", args=[story.slug]), headers={"accept-language": "en"}
+    ).text
+    assert "<dt>Visits per idea</dt>" in text
+    assert "One idea in every" not in text
 
 
 def test_report_in_finnish_by_default(client, coordinator, story):

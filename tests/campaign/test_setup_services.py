@@ -174,6 +174,16 @@ def test_roster_of_a_started_campaign_changes_only_when_confirmed():
     assert RosterEntry.objects.get(campaign=campaign).unit.code == "B"
 
 
+def test_an_up_to_date_roster_of_a_started_campaign_needs_no_confirmation():
+    campaign = CampaignFactory(starts_on=START)
+    RosterEntryFactory(campaign=campaign, staff=StaffFactory(unit=UnitFactory(code="A")))
+
+    change = roster_take(campaign=campaign, today=START + dt.timedelta(days=3))
+
+    assert (change.added, change.moved, change.removed, change.unchanged) == (0, 0, 0, 1)
+    assert not change.changed
+
+
 @pytest.fixture
 def two_units_with_visits():
     """Unit A: three visits of 45 minutes. Unit B: one visit of 60 minutes. Both have 3 staff."""
@@ -257,3 +267,30 @@ def test_a_confirmed_roster_change_is_in_the_audit_log():
     assert LogEntry.objects.get_for_object(entry).filter(action=LogEntry.Action.UPDATE).exists()
     added = RosterEntry.objects.get(campaign=campaign, staff=newcomer)
     assert LogEntry.objects.get_for_object(added).filter(action=LogEntry.Action.CREATE).exists()
+
+
+def test_create_without_a_short_name_makes_one_from_the_name():
+    first = campaign_create(**_settings(name="Testi 2027 kevät", slug=""))
+    second = campaign_create(**_settings(name="Testi 2027 kevät", slug=""))
+    third = campaign_create(**_settings(name="Testi 2027 kevät", slug=""))
+    assert [first.slug, second.slug, third.slug] == [
+        "testi-2027-kevat",
+        "testi-2027-kevat-2",
+        "testi-2027-kevat-3",
+    ]
+
+
+def test_a_name_without_letters_still_gets_a_short_name():
+    assert campaign_create(**_settings(name="!!!", slug="")).slug == "campaign"
+
+
+def test_a_long_name_gets_a_short_name_that_fits():
+    campaign = campaign_create(**_settings(name="Kylään " * 28, slug=""))
+    assert len(campaign.slug) <= 80
+    assert campaign.slug.startswith("kylaan-kylaan")
+
+
+def test_clone_without_a_short_name_makes_one_from_the_name():
+    source = CampaignFactory(slug="kylaan-2026")
+    clone = campaign_clone(source=source, name="Kylään 2027", starts_on=START, ends_on=START)
+    assert clone.slug == "kylaan-2027"

@@ -138,6 +138,26 @@ def test_taken_short_name_says_so_in_plain_words(client, coordinator, campaign):
     ]
 
 
+def test_new_campaign_short_name_is_optional_and_explained(client, coordinator):
+    client.force_login(coordinator)
+    form = client.get(reverse("campaigns:create"), headers={"accept-language": "en"})
+    assert "Leave it empty to have it made from the name." in form.text
+    response = client.post(
+        reverse("campaigns:create"), _form_data(name="Testi 2027 kevät", slug="")
+    )
+    assert response.status_code == 302
+    assert Campaign.objects.get(name="Testi 2027 kevät").slug == "testi-2027-kevat"
+
+
+def test_edit_keeps_the_short_name_required(client, coordinator, campaign):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("campaigns:edit", args=[campaign.slug]), _form_data(campaign, slug="")
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["slug"]
+
+
 def test_making_a_campaign_current_unsets_the_other(client, coordinator, campaign):
     client.force_login(coordinator)
     client.post(reverse("campaigns:create"), _form_data(make_current="on"))
@@ -244,6 +264,18 @@ def test_roster_of_a_started_campaign_needs_confirmation(client, coordinator):
     response = client.post(url, {"confirm_started": "on"})
     assert response.status_code == 302
     assert RosterEntry.objects.filter(campaign=campaign).exists()
+
+
+def test_up_to_date_roster_asks_for_nothing(client, coordinator):
+    campaign = CampaignFactory(starts_on=dt.date.today() - dt.timedelta(days=3))
+    client.force_login(coordinator)
+    RosterEntryFactory(campaign=campaign, staff=coordinator)
+    response = client.get(
+        reverse("campaigns:roster", args=[campaign.slug]), headers={"accept-language": "en"}
+    )
+    assert "The roster is up to date: its 1 person is in the same unit as now." in response.text
+    assert "confirm_started" not in response.text
+    assert "Take the roster" not in response.text.split('id="refresh-heading"', 1)[1]
 
 
 def test_campaign_list_runs_a_fixed_number_of_queries(client, coordinator):

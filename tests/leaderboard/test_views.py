@@ -58,6 +58,21 @@ def test_own_unit_is_marked_in_text_not_only_by_colour(client, organisation):
     assert "Your unit" not in row_html(response, "A")
 
 
+def test_the_score_comes_right_after_the_unit(client, organisation):
+    client.force_login(organisation.people["b2"])
+    for url in ("/leaderboard/", "/leaderboard/?level=departments"):
+        html = client.get(url).content.decode()
+        header = re.findall(r'<th[^>]* data-column="([^"]+)"', html[: html.index("</thead>")])
+        assert header[:4] == ["rank", "rank_change", "unit", "score"]
+
+
+def test_own_department_is_marked_as_a_department(client, organisation):
+    client.force_login(organisation.people["b2"])
+    response = client.get("/leaderboard/?level=departments", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Your department" in row_html(response, "D1")
+    assert "Your unit" not in response.content.decode()
+
+
 def test_figures_ranks_and_the_unranked_unit(client, organisation):
     client.force_login(organisation.people["b2"])
     response = client.get("/leaderboard/", HTTP_ACCEPT_LANGUAGE="en")
@@ -81,6 +96,15 @@ def test_the_score_is_explained_with_the_campaigns_weights(client, organisation)
     text = re.sub(r"\s+", " ", response.content.decode())
     assert "Score = 1 × counted visits + 5 × ideas + 2 × accepted ideas" in text
     assert "fewer than 3 people" in text
+
+
+def test_swedish_calls_counted_visits_counted_not_accepted(client, organisation):
+    client.force_login(organisation.people["b2"])
+    response = client.get("/leaderboard/", HTTP_ACCEPT_LANGUAGE="sv")
+    text = re.sub(r"\s+", " ", response.content.decode())
+    assert "Poäng = 1 × räknade besök + 3 × idéer + 2 × godkända idéer" in text
+    assert "Räknade besök" in text
+    assert "godkända besök" not in text.lower()
 
 
 def test_sorting_by_idea_yield(client, organisation):
@@ -168,12 +192,12 @@ def test_csv_export_is_the_same_table_for_finnish_excel(client, organisation):
     header, first = table[0], dict(zip(table[0], table[1], strict=True))
     assert len(header) == 16
     values = list(first.values())
-    # rank, change, unit, department, headcount, visits, visitors, participation, visits per 10,
-    # ideas, idea yield, adjusted yield, accepted, leaders, leaders on roster, score
+    # rank, change, unit, score, department, headcount, visits, visitors, participation,
+    # visits per 10, ideas, idea yield, adjusted yield, accepted, leaders, leaders on roster
     assert values[0] == "1"
-    assert values[2:8] == ["Yksikkö A", "Osasto 1", "4", "3", "4", "100,0"]
-    assert values[8:11] == ["7,5", "3", "1,0"]
-    assert values[12:] == ["2", "1", "1", "40,00"]
+    assert values[2:9] == ["Yksikkö A", "40,00", "Osasto 1", "4", "3", "4", "100,0"]
+    assert values[9:12] == ["7,50", "3", "1,000"]
+    assert values[13:] == ["2", "1", "1"]
 
 
 def test_chart_data_is_cumulative_and_in_the_table_beside_it(client, organisation):
