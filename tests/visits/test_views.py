@@ -501,9 +501,7 @@ def test_the_live_verdict_gives_the_message_saving_would_refuse_with(
     assert "The visit cannot be saved as it is" in saved.text
 
 
-def test_the_live_verdict_without_minutes_takes_a_future_date_as_planned(
-    client, running, visitor
-):
+def test_the_live_verdict_without_minutes_takes_a_future_date_as_planned(client, running, visitor):
     client.force_login(visitor)
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     result = client.get(reverse("visits:verdict"), {"visited_on": tomorrow.isoformat()}).json()
