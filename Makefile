@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_PASSWORD ?= kylaan-demo
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# pytest-xdist workers: one per core by default; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 # The benchmark fills its own database (created when missing); never the test or demo one.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kylaan_bench
 
@@ -44,7 +46,7 @@ test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export SECRET_KEY ?= test-only-secret-key
 test: install-dev compilemessages
 	mkdir -p var/static
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The leaderboard at 1 000 000 visits: generates the data once (a few minutes), then times the page.
 bench: export DATABASE_URL = $(BENCH_DATABASE_URL)

@@ -1,7 +1,14 @@
 import pytest
+from django.conf import settings
 
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS
 from tests.factories import CampaignFactory, StaffFactory, UnitFactory
+
+
+def pytest_configure(config):
+    # Production hashes passwords deliberately slowly (PBKDF2, about 0.6 s each); the tests make
+    # hundreds of users and log them in through the live server too, so they use a fast hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

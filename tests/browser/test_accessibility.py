@@ -199,37 +199,36 @@ def _newcomer(demo_campaign: Campaign) -> Staff:
     return newcomer
 
 
+VIEWERS = ["anonymous", *ROLES, NEWCOMER]
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
-def test_every_page_of_every_role_passes_axe(demo, browser, live_server, language):
+def test_every_page_of_every_role_passes_axe(demo, browser, live_server, language, viewer):
     _newcomer(Campaign.objects.current())
     violations, unresolved, checked, refused = [], [], [], []
 
     context = _new_context(browser, live_server, language)
     page = context.new_page()
     _record_policy_violations(page, refused)
-    for path in page_paths(None)[0]:
-        if _html_page(context, path):
-            violations += _check(page, path, language, "anonymous")
-            checked.append(f"anonymous {path}")
-    # A form with errors shown: the login form submitted empty.
-    page.goto("/accounts/login/")
-    page.locator("main button[type=submit]").click()
-    expect(page.locator(".error-summary")).to_be_visible()
-    violations += _violations(page, f"[{language}] anonymous login form with errors")
-    context.close()
-
-    for username in [*ROLES, NEWCOMER]:
-        context = _new_context(browser, live_server, language)
-        page = context.new_page()
-        _record_policy_violations(page, refused)
-        log_in(page, username)
+    if viewer == "anonymous":
+        for path in page_paths(None)[0]:
+            if _html_page(context, path):
+                violations += _check(page, path, language, viewer)
+                checked.append(f"{viewer} {path}")
+        # A form with errors shown: the login form submitted empty.
+        page.goto("/accounts/login/")
+        page.locator("main button[type=submit]").click()
+        expect(page.locator(".error-summary")).to_be_visible()
+        violations += _violations(page, f"[{language}] anonymous login form with errors")
+    else:
+        log_in(page, viewer)
         expect(page.locator("main")).to_be_visible()
-        paths, missing = page_paths(Samples.for_user(Staff.objects.get(username=username)))
-        unresolved += missing
+        paths, unresolved = page_paths(Samples.for_user(Staff.objects.get(username=viewer)))
         for path in paths:
             if _html_page(context, path):
-                violations += _check(page, path, language, username)
-                checked.append(f"{username} {path}")
+                violations += _check(page, path, language, viewer)
+                checked.append(f"{viewer} {path}")
         # A form with errors shown, for a logged-in user.
         page.goto("/accounts/password/")
         page.locator("#id_old_password").fill("not-the-password")
@@ -237,13 +236,13 @@ def test_every_page_of_every_role_passes_axe(demo, browser, live_server, languag
         page.locator("#id_new_password2").fill("different")
         page.locator("main button[type=submit]").click()
         expect(page.locator(".error-summary")).to_be_visible()
-        violations += _violations(page, f"[{language}] {username} password change with errors")
-        context.close()
+        violations += _violations(page, f"[{language}] {viewer} password change with errors")
+    context.close()
 
     assert not unresolved, "Give these route parameters a sample in SAMPLE_OBJECTS:\n" + "\n".join(
         sorted(set(unresolved))
     )
-    assert len(checked) >= 10, checked
+    assert len(checked) >= 3, checked
     assert not violations, f"{len(violations)} axe violations:\n" + "\n".join(violations)
     assert not refused, "The Content-Security-Policy blocked:\n" + "\n".join(refused)
 

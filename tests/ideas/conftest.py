@@ -21,12 +21,6 @@ class IdeaWorld:
         return [self.own, self.unit, self.owned, self.foreign]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # These tests create many staff; the production hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def other_unit(db):
     return UnitFactory(name="Rekisterit", code="REK")

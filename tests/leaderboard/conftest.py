@@ -124,9 +124,3 @@ def organisation(db):
     ideas["i7"] = idea("v6", 6)
     ideas["i6"] = idea("v7", 6, status=Idea.Status.IN_PROGRESS)
     return Organisation(campaign, units, people, visits, ideas)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The organisation has twenty people; the default hasher would take seconds to make them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
-from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS
+from campaign.roles import STAFF
 from tests.factories import CampaignFactory, ClientFactory, StaffFactory, ThemeFactory, UnitFactory
 
 
@@ -42,26 +42,21 @@ def running(db, today):
 
 
 @pytest.fixture
-def home_unit(db):
-    return UnitFactory(name="Tilastot", code="TIL")
-
-
-@pytest.fixture
 def other_unit(db):
     return UnitFactory(name="Viestintä", code="VIE")
 
 
 @pytest.fixture
-def visitor(home_unit):
+def visitor(unit):
     return StaffFactory(
-        username="visitor", first_name="Ville", last_name="Vierailija", unit=home_unit, role=STAFF
+        username="visitor", first_name="Ville", last_name="Vierailija", unit=unit, role=STAFF
     )
 
 
 @pytest.fixture
-def colleague(home_unit):
+def colleague(unit):
     return StaffFactory(
-        username="colleague", first_name="Kaisa", last_name="Kollega", unit=home_unit, role=STAFF
+        username="colleague", first_name="Kaisa", last_name="Kollega", unit=unit, role=STAFF
     )
 
 
@@ -74,16 +69,6 @@ def outsider(other_unit):
         unit=other_unit,
         role=STAFF,
     )
-
-
-@pytest.fixture
-def manager(home_unit):
-    return StaffFactory(username="manager", unit=home_unit, role=UNIT_MANAGERS)
-
-
-@pytest.fixture
-def coordinator_user(other_unit):
-    return StaffFactory(username="coordinator-user", unit=other_unit, role=COORDINATORS)
 
 
 @pytest.fixture

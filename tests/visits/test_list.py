@@ -44,8 +44,8 @@ def test_a_co_visitor_sees_the_visit_too(client, running, visitor, outsider):
     assert rows(client.get(reverse("visits:list"))) == [joint]
 
 
-def test_managers_see_their_unit(client, visits, home_unit):
-    client.force_login(StaffFactory(unit=home_unit, role=UNIT_MANAGERS))
+def test_managers_see_their_unit(client, visits, unit):
+    client.force_login(StaffFactory(unit=unit, role=UNIT_MANAGERS))
     response = client.get(reverse("visits:list"))
     assert set(rows(response)) == {visits["mine"], visits["colleague"]}
 
@@ -66,14 +66,14 @@ def test_the_current_campaign_is_the_default(client, running, visitor, tampere):
 
 
 @pytest.fixture
-def varied(running, coordinator_user, home_unit, other_unit):
+def varied(running, coordinator, unit, other_unit):
     today = dt.date.today()
     return {
         "counted": VisitFactory(
             campaign=running,
             client=ClientFactory(name="Oulun kaupunki"),
             visited_on=running.starts_on,
-            participants=[StaffFactory(unit=home_unit)],
+            participants=[StaffFactory(unit=unit)],
         ),
         "short": VisitFactory(
             campaign=running,
@@ -105,14 +105,14 @@ def varied(running, coordinator_user, home_unit, other_unit):
         ({"mine": "true"}, set()),
     ],
 )
-def test_filters(client, running, varied, coordinator_user, home_unit, query, expected):
+def test_filters(client, running, varied, coordinator, unit, query, expected):
     replacements = {
-        "home": str(home_unit.pk),
+        "home": str(unit.pk),
         "start+1": (running.starts_on + dt.timedelta(days=1)).isoformat(),
         "start+3": (running.starts_on + dt.timedelta(days=3)).isoformat(),
     }
     query = {key: replacements.get(value, value) for key, value in query.items()}
-    client.force_login(coordinator_user)
+    client.force_login(coordinator)
     response = client.get(reverse("visits:list"), query)
     assert {name for name, v in varied.items() if v in rows(response)} == expected
 
@@ -131,14 +131,14 @@ def test_filters(client, running, varied, coordinator_user, home_unit, query, ex
         {"counts": "maybe"},
     ],
 )
-def test_bad_query_strings_never_break_the_page(client, varied, coordinator_user, query):
-    client.force_login(coordinator_user)
+def test_bad_query_strings_never_break_the_page(client, varied, coordinator, query):
+    client.force_login(coordinator)
     response = client.get(reverse("visits:list"), query)
     assert response.status_code == 200
 
 
-def test_sorting_by_client(client, varied, coordinator_user):
-    client.force_login(coordinator_user)
+def test_sorting_by_client(client, varied, coordinator):
+    client.force_login(coordinator)
     response = client.get(reverse("visits:list"), {"sort": "client"})
     assert [v.client.name for v in rows(response)] == [
         "Järjestö ry",
@@ -147,8 +147,8 @@ def test_sorting_by_client(client, varied, coordinator_user):
     ]
 
 
-def test_the_list_shows_why_a_visit_does_not_count(client, varied, coordinator_user):
-    client.force_login(coordinator_user)
+def test_the_list_shows_why_a_visit_does_not_count(client, varied, coordinator):
+    client.force_login(coordinator)
     response = client.get(reverse("visits:list"))
     assert "Normal client work" in response.text
     assert 'scope="col"' in response.text
@@ -176,10 +176,10 @@ def _queries(client, query):
 
 @pytest.mark.parametrize("query", [{}, {"counts": "yes", "sort": "client", "per_page": "100"}])
 def test_the_list_runs_the_same_queries_for_10_and_100_rows(
-    client, running, coordinator_user, home_unit, other_unit, query
+    client, running, coordinator, unit, other_unit, query
 ):
-    people = [StaffFactory(unit=home_unit), StaffFactory(unit=other_unit), coordinator_user]
-    client.force_login(coordinator_user)
+    people = [StaffFactory(unit=unit), StaffFactory(unit=other_unit), coordinator]
+    client.force_login(coordinator)
     _make_visits(running, 10, people)
     with_10, shown_10 = _queries(client, query)
     _make_visits(running, 90, people)
@@ -189,7 +189,7 @@ def test_the_list_runs_the_same_queries_for_10_and_100_rows(
 
 
 def test_only_done_visits_that_do_not_count_are_normal_client_work(
-    client, running, varied, coordinator_user
+    client, running, varied, coordinator
 ):
     cancelled = VisitFactory(
         campaign=running,
@@ -197,7 +197,7 @@ def test_only_done_visits_that_do_not_count_are_normal_client_work(
         status=VisitStatus.CANCELLED,
         visited_on=running.starts_on,
     )
-    client.force_login(coordinator_user)
+    client.force_login(coordinator)
     table = client.get(reverse("visits:list")).context["table"]
     badges = {row.record.pk: str(row.get_cell("counts")) for row in table.paginated_rows}
     assert "Counts" in badges[varied["counted"].pk]

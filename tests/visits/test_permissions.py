@@ -50,22 +50,22 @@ ROLES = {
 }
 
 
-def _person(who, visitor, colleague, home_unit, other_unit):
+def _person(who, visitor, colleague, unit, other_unit):
     return {
         "creator": lambda: visitor,
         "participant": lambda: colleague,
-        "same unit staff": lambda: StaffFactory(unit=home_unit, role=STAFF),
+        "same unit staff": lambda: StaffFactory(unit=unit, role=STAFF),
         "other unit staff": lambda: StaffFactory(unit=other_unit, role=STAFF),
-        "unit manager": lambda: StaffFactory(unit=home_unit, role=UNIT_MANAGERS),
+        "unit manager": lambda: StaffFactory(unit=unit, role=UNIT_MANAGERS),
         "other unit manager": lambda: StaffFactory(unit=other_unit, role=UNIT_MANAGERS),
         "coordinator": lambda: StaffFactory(unit=other_unit, role=COORDINATORS),
     }[who]()
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_permission_matrix(client, visit, visitor, colleague, home_unit, other_unit, who):
+def test_permission_matrix(client, visit, visitor, colleague, unit, other_unit, who):
     detail_status, edit_status, can_change = ROLES[who]
-    client.force_login(_person(who, visitor, colleague, home_unit, other_unit))
+    client.force_login(_person(who, visitor, colleague, unit, other_unit))
 
     assert client.get(reverse("visits:detail", args=[visit.pk])).status_code == detail_status
     assert client.get(reverse("visits:edit", args=[visit.pk])).status_code == edit_status
@@ -84,8 +84,8 @@ def test_permission_matrix(client, visit, visitor, colleague, home_unit, other_u
         assert (visit.minutes, visit.status) == (60, VisitStatus.DONE)
 
 
-def test_unit_manager_reads_without_edit_buttons(client, visit, home_unit):
-    client.force_login(StaffFactory(unit=home_unit, role=UNIT_MANAGERS))
+def test_unit_manager_reads_without_edit_buttons(client, visit, unit):
+    client.force_login(StaffFactory(unit=unit, role=UNIT_MANAGERS))
     response = client.get(reverse("visits:detail", args=[visit.pk]))
     assert reverse("visits:edit", args=[visit.pk]) not in response.text
     assert not response.context["can_edit"]

@@ -202,7 +202,7 @@ def test_rules_have_messages_for_their_field(
 
 
 def test_logging_closes_after_the_grace_days_but_not_for_coordinators(
-    running, visitor, coordinator_user, tampere
+    running, visitor, coordinator, tampere
 ):
     after = running.logging_closes_on + dt.timedelta(days=1)
     inside = running.ends_on
@@ -213,18 +213,18 @@ def test_logging_closes_after_the_grace_days_but_not_for_coordinators(
     on_last_grace_day = log(running, visitor, tampere, running.logging_closes_on, visited_on=inside)
     assert on_last_grace_day.pk
 
-    by_coordinator = log(running, coordinator_user, tampere, after, visited_on=inside)
+    by_coordinator = log(running, coordinator, tampere, after, visited_on=inside)
     assert by_coordinator.pk
 
 
 def test_staff_cannot_edit_or_withdraw_after_logging_closed(
-    running, visitor, coordinator_user, tampere, today
+    running, visitor, coordinator, tampere, today
 ):
     visit = log(running, visitor, tampere, today)
     after = running.logging_closes_on + dt.timedelta(days=1)
     with pytest.raises(ValidationError):
         visit_withdraw(visit=visit, withdrawn_by=visitor, today=after)
-    visit_withdraw(visit=visit, withdrawn_by=coordinator_user, today=after)
+    visit_withdraw(visit=visit, withdrawn_by=coordinator, today=after)
     visit.refresh_from_db()
     assert visit.status == VisitStatus.CANCELLED
 

@@ -352,7 +352,7 @@ def test_adding_an_idea_row_without_javascript(client, running, visitor, tampere
     assert 'name="ideas-1-title"' in response.text
 
 
-def test_logging_is_closed_for_staff_after_the_grace_days(client, visitor, coordinator_user):
+def test_logging_is_closed_for_staff_after_the_grace_days(client, visitor, coordinator):
     today = dt.date.today()
     CampaignFactory(
         is_current=True,
@@ -365,7 +365,7 @@ def test_logging_is_closed_for_staff_after_the_grace_days(client, visitor, coord
     assert "Logging visits for this campaign closed on" in response.text
     assert "form" not in response.context
 
-    client.force_login(coordinator_user)
+    client.force_login(coordinator)
     assert "form" in client.get(reverse("visits:new")).context
 
 
@@ -648,7 +648,7 @@ def test_withdrawing_keeps_the_visit_as_cancelled(client, running, visitor, tamp
 
 
 def test_staff_cannot_edit_after_logging_closed_but_coordinators_can(
-    client, visitor, coordinator_user, tampere
+    client, visitor, coordinator, tampere
 ):
     today = dt.date.today()
     old = CampaignFactory(
@@ -667,7 +667,7 @@ def test_staff_cannot_edit_after_logging_closed_but_coordinators_can(
     visit.refresh_from_db()
     assert visit.minutes == 60
 
-    client.force_login(coordinator_user)
+    client.force_login(coordinator)
     client.post(reverse("visits:edit", args=[visit.pk]), {**data, "minutes": "75"})
     visit.refresh_from_db()
     assert visit.minutes == 75
