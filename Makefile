@@ -57,6 +57,7 @@ bench: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .
@@ -65,7 +66,7 @@ format: install-dev
 # Refresh the Finnish and Swedish catalogues after changing user-facing strings.
 messages: export DEBUG ?= true
 messages: install
-	$(BIN)/python manage.py makemessages --locale fi --locale sv --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py makemessages --locale fi --locale sv --ignore=.venv --ignore=var --no-obsolete --add-location=file
 
 check: export DEBUG ?= true
 check: install-dev

@@ -22,7 +22,14 @@ from django.utils.translation import get_language, gettext, pgettext, pgettext_l
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
-from campaign.models import Client, ClientKind, Staff, Unit, business_id_validator
+from campaign.models import (
+    Client,
+    ClientKind,
+    Staff,
+    Unit,
+    business_id_validator,
+    client_name_key,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -658,7 +665,7 @@ def _plan_clients(table: Table, columns: dict[str, int], plan: ImportPlan) -> No
     by_business_id = {c.business_id: c for c in clients if c.business_id}
     by_name: dict[str, Client] = {}
     for client in clients:
-        by_name.setdefault(client.name.casefold(), client)
+        by_name.setdefault(client_name_key(client.name), client)
     labels = {
         "name": gettext("name"),
         "kind": gettext("kind"),
@@ -701,16 +708,16 @@ def _plan_clients(table: Table, columns: dict[str, int], plan: ImportPlan) -> No
                 values["business_id"] = business_id
             if row.has("is_partner"):
                 values["is_partner"] = row.flag("is_partner", label=labels["is_partner"])
-            for seen_key in {business_id, name.casefold()}:
+            for seen_key in {business_id, client_name_key(name)}:
                 if seen_key and seen_key in seen:
                     raise _duplicate(seen[seen_key])
-            seen.update(dict.fromkeys({business_id, name.casefold()} - {""}, line))
+            seen.update(dict.fromkeys({business_id, client_name_key(name)} - {""}, line))
         except RowRejected as error:
             plan.outcomes.append(RowOutcome(line, key, Action.REJECT, reason=str(error)))
             continue
         client = by_business_id.get(business_id) if business_id else None
         if client is None:
-            named = by_name.get(name.casefold())
+            named = by_name.get(client_name_key(name))
             if named is not None and (not business_id or not named.business_id):
                 client = named
         if client is None:

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# How long a visit can be, in minutes: the bounds of a visit's length and of a campaign's minimum.
+MIN_VISIT_MINUTES = 1
 MAX_VISIT_MINUTES = 720
 
 business_id_validator = RegexValidator(
@@ -157,7 +159,7 @@ class Campaign(models.Model):
     min_minutes = models.PositiveSmallIntegerField(
         _("minimum minutes"),
         default=60,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_VISIT_MINUTES)],
+        validators=[MinValueValidator(MIN_VISIT_MINUTES), MaxValueValidator(MAX_VISIT_MINUTES)],
     )
     remote_counts = models.BooleanField(_("remote visits count"), default=False)
     weight_visit = models.DecimalField(
@@ -217,7 +219,7 @@ class Campaign(models.Model):
                 violation_error_message=_("The campaign must end on or after its start date."),
             ),
             models.CheckConstraint(
-                condition=Q(min_minutes__gte=1, min_minutes__lte=MAX_VISIT_MINUTES),
+                condition=Q(min_minutes__gte=MIN_VISIT_MINUTES, min_minutes__lte=MAX_VISIT_MINUTES),
                 name="campaign_min_minutes_range",
             ),
             models.CheckConstraint(
@@ -316,6 +318,23 @@ class ClientKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def normalised_client_name(name: str) -> str:
+    """A client's name as it is stored: no leading, trailing or repeated spaces."""
+    return " ".join(name.split())
+
+
+def client_name_key(name: str) -> str:
+    """What two client names are compared by: the same name whatever the case and spacing."""
+    return normalised_client_name(name).casefold()
+
+
+class ClientQuerySet(models.QuerySet):
+    def with_name(self, name: str):
+        """Clients whose name is `name`, ignoring case and extra spaces (names are stored
+        normalised, which a database constraint holds)."""
+        return self.filter(name__iexact=normalised_client_name(name))
+
+
 class Client(models.Model):
     Kind = ClientKind
 
@@ -333,6 +352,8 @@ class Client(models.Model):
         help_text=_("A role or title only; no names or other personal data of client contacts."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("client")

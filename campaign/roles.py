@@ -82,11 +82,16 @@ def sync_roles(group_model, permission_model) -> None:
         group.permissions.set(permission_model.objects.filter(wanted))
 
 
+def is_coordinator(user) -> bool:
+    """Coordinators see and change everything of the organisation's campaigns."""
+    return user.has_perm("visits.view_all_visits")
+
+
 def role_of(user) -> str | None:
     """The highest role of a user, for display and navigation."""
     if not user.is_authenticated:
         return None
-    if user.has_perm("visits.view_all_visits"):
+    if is_coordinator(user):
         return COORDINATORS
     if user.has_perm("visits.view_unit_visits"):
         return UNIT_MANAGERS

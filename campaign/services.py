@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from campaign.imports import ImportKind, ImportPlan, Table, import_plan
 from campaign.models import Campaign, RosterEntry, Staff, Theme, Unit
 from campaign.roles import STAFF
-from leaderboard.services import leaderboard_invalidate
 
 # The settings a coordinator edits; a clone copies all of them except the dates.
 CAMPAIGN_FIELDS = (
@@ -118,8 +117,18 @@ def campaign_update(
         campaign.themes.set(_themes(themes, new_theme_names))
     elif new_theme_names:
         campaign.themes.add(*_themes((), new_theme_names))
-    leaderboard_invalidate(campaign_id=campaign.pk)
     return campaign
+
+
+def _a_year_later(day: dt.date) -> dt.date:
+    if (day.month, day.day) == (2, 29):
+        return day
+    return day.replace(year=day.year + 1)
+
+
+def campaign_clone_dates(*, source: Campaign) -> tuple[dt.date, dt.date]:
+    """The dates proposed for a clone of `source`: the same days a year later."""
+    return _a_year_later(source.starts_on), _a_year_later(source.ends_on)
 
 
 @transaction.atomic
@@ -226,7 +235,6 @@ def roster_take(
     else:
         # The first roster of a campaign that has not started: the whole organisation at once.
         RosterEntry.objects.bulk_create(new_entries, batch_size=500)
-    leaderboard_invalidate(campaign_id=campaign.pk)
     return RosterChange(
         added=len(added), moved=len(moved), removed=len(removed), unchanged=unchanged
     )
@@ -274,7 +282,3 @@ def _import_units(plan: ImportPlan) -> None:
     for unit in plan.to_update:
         unit.full_clean(validate_unique=False, validate_constraints=False)
     Unit.objects.bulk_update(plan.to_update, plan.update_fields)
-    if plan.to_update:
-        # Leaderboards show unit names and departments.
-        for campaign_id in Campaign.objects.values_list("pk", flat=True):
-            leaderboard_invalidate(campaign_id=campaign_id)

@@ -50,10 +50,13 @@ INSTALLED_APPS = [
     "django_tables2",
     "auditlog",
     "axes",
+    # The apps depend one way, each on those below it (README, Development).
     "campaign",
     "visits",
     "ideas",
     "leaderboard",
+    "pages",
+    "demo",
 ]
 
 MIDDLEWARE = [

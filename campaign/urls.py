@@ -1,15 +1,26 @@
+"""The project URLconf: the one module besides the settings that sees every app.
+
+A namespace may gather pages from several apps: /visits/ and /campaigns/ hold the pages of their
+own app and the ones of `pages` that combine it with others (the visit form, the report).
+"""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from campaign import public_views, views
+from campaign import public_views, urls_setup, views
+from pages import urls as pages_urls
+from visits import urls as visits_urls
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", include(pages_urls)),
     path("healthz", views.healthz, name="healthz"),
-    path("campaigns/", include("campaign.urls_setup")),
+    path(
+        "campaigns/",
+        include((urls_setup.urlpatterns + pages_urls.campaign_urlpatterns, "campaigns")),
+    ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -28,5 +39,8 @@ urlpatterns = [
     path("ideas/", include("ideas.urls")),
     path("leaderboard/", include("leaderboard.urls")),
     path("admin/", admin.site.urls),
-    path("visits/", include("visits.urls")),
+    path(
+        "visits/",
+        include((visits_urls.urlpatterns + pages_urls.visit_urlpatterns, "visits")),
+    ),
 ]

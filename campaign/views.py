@@ -24,36 +24,16 @@ from campaign.imports import (
     read_table,
 )
 from campaign.models import Campaign
-from campaign.previews import rule_change_needs_preview, rule_change_preview
-from campaign.report import campaign_report, report_xlsx_response
-from campaign.selectors import (
-    campaign_current,
-    campaign_progress,
-    roster_by_unit,
-    visit_list_for_participant,
-)
+from campaign.selectors import roster_by_unit
 from campaign.services import (
     campaign_clone,
+    campaign_clone_dates,
     campaign_create,
-    campaign_update,
     organisation_import,
     roster_preview,
     roster_take,
 )
 from campaign.tables import CampaignTable
-from leaderboard.selectors import unit_standing_for
-
-
-def dashboard(request):
-    campaign = campaign_current()
-    context = {"campaign": campaign}
-    if campaign is not None:
-        context |= {
-            "progress": campaign_progress(campaign=campaign),
-            "my_visits": visit_list_for_participant(user=request.user, campaign=campaign),
-            "my_standing": unit_standing_for(user=request.user, campaign=campaign),
-        }
-    return render(request, "campaign/dashboard.html", context)
 
 
 @login_not_required
@@ -69,7 +49,8 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-# Campaign setup, organisation import and the campaign report (coordinators only).
+# Campaign setup and the organisation import (coordinators only). The settings page, with its
+# preview of a rule change, and the report combine every app, so they are in `pages`.
 
 IMPORT_SESSION_KEY = "organisation_import"
 IMPORT_ROWS_SHOWN = 1000
@@ -112,52 +93,14 @@ def campaign_create_view(request):
     return render(request, "campaign/campaign_form.html", {"form": form, "campaign": None})
 
 
-@permission_required("campaign.change_campaign", raise_exception=True)
-def campaign_edit_view(request, slug):
-    saved = get_object_or_404(Campaign, slug=slug)
-    form = CampaignForm(
-        request.POST if request.method == "POST" else None,
-        instance=Campaign.objects.get(pk=saved.pk),
-    )
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        proposed = form.settings()
-        if "confirm" not in request.POST and rule_change_needs_preview(
-            campaign=saved, proposed=proposed
-        ):
-            preview = rule_change_preview(campaign=saved, proposed=proposed)
-        else:
-            try:
-                campaign_update(
-                    campaign=saved,
-                    themes=form.cleaned_data["themes"],
-                    new_theme_names=form.cleaned_data["new_themes"],
-                    make_current=form.cleaned_data["make_current"],
-                    **proposed,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The campaign settings were saved."))
-                return redirect("campaigns:list")
-    return render(
-        request,
-        "campaign/campaign_form.html",
-        {"form": form, "campaign": saved, "preview": preview},
-    )
-
-
 @permission_required("campaign.add_campaign", raise_exception=True)
 def campaign_clone_view(request, slug):
     source = get_object_or_404(Campaign, slug=slug)
+    starts_on, ends_on = campaign_clone_dates(source=source)
     initial = {
         "name": _("%(name)s (copy)") % {"name": source.name},
-        "starts_on": source.starts_on.replace(year=source.starts_on.year + 1)
-        if (source.starts_on.month, source.starts_on.day) != (2, 29)
-        else source.starts_on,
-        "ends_on": source.ends_on.replace(year=source.ends_on.year + 1)
-        if (source.ends_on.month, source.ends_on.day) != (2, 29)
-        else source.ends_on,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
     }
     form = CampaignCloneForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -204,26 +147,6 @@ def campaign_roster_view(request, slug):
         "units": roster_by_unit(campaign=campaign),
     }
     return render(request, "campaign/campaign_roster.html", context)
-
-
-@permission_required("campaign.view_report", raise_exception=True)
-def campaign_report_view(request, slug):
-    campaign = get_object_or_404(Campaign, slug=slug)
-    report = campaign_report(campaign=campaign)
-    if request.GET.get("format") == "xlsx":
-        return report_xlsx_response(report)
-    today = timezone.localdate()
-    return render(
-        request,
-        "campaign/campaign_report.html",
-        {
-            "campaign": campaign,
-            "report": report,
-            "today": today,
-            # Visits can still be logged in the grace days, so the standings are final only after.
-            "final": campaign.logging_closes_on < today,
-        },
-    )
 
 
 @permission_required("campaign.import_organisation", raise_exception=True)

@@ -15,9 +15,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from campaign.demo import data
 from campaign.models import Campaign, Client, RosterEntry, Staff, Theme, Unit
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS, sync_roles
+from demo import data
 from ideas.models import Idea
 from leaderboard.services import leaderboard_rebuild
 from visits.models import Visit, VisitParticipant

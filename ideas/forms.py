@@ -2,10 +2,56 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Theme, Unit
+from campaign.models import Campaign, Theme, Unit
+from campaign.selectors import themes_for
 from ideas.filters import DateInput
 from ideas.models import Idea, IdeaStatus
 from ideas.rules import idea_can_set_shareable, idea_next_statuses
+from ideas.services import IdeaInput
+
+MAX_IDEAS_PER_SUBMIT = 20
+
+
+class IdeaForm(forms.Form):
+    """One idea the client gave, on the visit form."""
+
+    title = forms.CharField(
+        label=_("Idea in a few words"), max_length=Idea._meta.get_field("title").max_length
+    )
+    text = forms.CharField(
+        label=_("In the client's words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=None, required=False, empty_label=_("– no theme yet –")
+    )
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = themes_for(campaign=campaign)
+
+    def idea(self) -> IdeaInput:
+        return IdeaInput(
+            title=self.cleaned_data["title"],
+            text=self.cleaned_data["text"],
+            theme=self.cleaned_data["theme"],
+        )
+
+
+IdeaFormSet = forms.formset_factory(
+    IdeaForm, extra=1, max_num=MAX_IDEAS_PER_SUBMIT, validate_max=True
+)
+
+
+def idea_formset(*, campaign: Campaign, data=None, extra_forms: int = 0):
+    """The ideas of one submit of the visit form. `extra_forms` adds empty rows when the page is
+    used without JavaScript ("Add an idea")."""
+    if data is not None and extra_forms:
+        data = data.copy()
+        total = int(data.get("ideas-TOTAL_FORMS") or 0)
+        data["ideas-TOTAL_FORMS"] = str(min(total + extra_forms, MAX_IDEAS_PER_SUBMIT))
+    return IdeaFormSet(data, prefix="ideas", form_kwargs={"campaign": campaign})
 
 
 class IdeaTriageForm(forms.Form):

@@ -18,6 +18,12 @@ class IdeaStatus(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
 
 
+# Accepted, in progress or implemented: what the scoring rewards as an accepted idea. The Q is the
+# one home of the rule, for filters (`IdeaQuerySet.accepted`) and conditional counts alike.
+ACCEPTED_STATUSES = (IdeaStatus.ACCEPTED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED)
+IS_ACCEPTED = Q(status__in=ACCEPTED_STATUSES)
+
+
 class IdeaQuerySet(models.QuerySet):
     def in_campaign(self, campaign):
         return self.filter(visit__campaign=campaign)
@@ -25,12 +31,13 @@ class IdeaQuerySet(models.QuerySet):
     def not_duplicate(self):
         return self.exclude(status=Idea.Status.DUPLICATE)
 
+    def counted(self):
+        """The ideas that count for their campaign: not duplicates, from visits that count."""
+        return self.not_duplicate().filter(visit__in=Visit.objects.counted())
+
     def accepted(self):
         """Ideas the organisation has taken up: accepted, in progress or implemented."""
-        return self.filter(status__in=Idea.ACCEPTED_STATUSES)
-
-    def from_counted_visits(self):
-        return self.filter(visit__in=Visit.objects.counted())
+        return self.filter(IS_ACCEPTED)
 
     def visible_to(self, user):
         """Coordinators see all; managers their unit's collected or owned ideas; staff their own."""
@@ -47,7 +54,7 @@ class IdeaQuerySet(models.QuerySet):
 class Idea(models.Model):
     Status = IdeaStatus
 
-    ACCEPTED_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.IMPLEMENTED)
+    ACCEPTED_STATUSES = ACCEPTED_STATUSES
 
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="ideas"
@@ -135,6 +142,10 @@ class Idea(models.Model):
 
     def get_absolute_url(self):
         return reverse("ideas:detail", args=[self.pk])
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.status == IdeaStatus.DUPLICATE
 
 
 class IdeaExportFormat(models.TextChoices):

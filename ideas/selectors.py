@@ -9,7 +9,7 @@ from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
-from visits.models import VisitParticipant
+from visits.models import Visit, VisitParticipant
 
 
 class DistinctNames(Aggregate):
@@ -50,6 +50,11 @@ def idea_list(*, user) -> QuerySet[Idea]:
         .annotate(collecting_units=collecting_units_subquery())
         .order_by("-created_at", "-pk")
     )
+
+
+def ideas_of_visit(*, visit: Visit) -> QuerySet[Idea]:
+    """The ideas a visit brought, in the order they were noted, with their themes."""
+    return Idea.objects.filter(visit=visit).select_related("theme").order_by("pk")
 
 
 def idea_for_detail(*, user, pk: int) -> Idea | None:

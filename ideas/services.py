@@ -1,7 +1,9 @@
-"""Writes for ideas: triage, duplicates and the audit of exports. Every idea write marks the
-campaign's leaderboard stale."""
+"""Writes for ideas: capturing them with their visit, triage, duplicates and the audit of
+exports."""
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,66 @@ from django.utils.translation import gettext as _
 from campaign.models import Staff, Theme, Unit
 from ideas.models import Idea, IdeaExport, IdeaStatus
 from ideas.rules import idea_can_move, idea_can_set_shareable, idea_can_triage, idea_next_statuses
-from leaderboard.services import leaderboard_invalidate
+from visits.models import Visit
+from visits.services import visit_log, visit_update
+
+
+@dataclass(frozen=True)
+class IdeaInput:
+    """An idea the client gave, captured with the visit."""
+
+    title: str
+    text: str = ""
+    theme: Theme | None = None
+
+
+def ideas_add(*, visit: Visit, ideas: Sequence[IdeaInput], created_by: Staff) -> list[Idea]:
+    """Record the ideas a visit brought. A problem with one of them is reported under "ideas",
+    numbered as on the form."""
+    added = []
+    for number, data in enumerate(ideas, start=1):
+        idea = Idea(
+            visit=visit,
+            title=data.title.strip(),
+            text=data.text.strip(),
+            theme=data.theme,
+            created_by=created_by,
+        )
+        try:
+            idea.full_clean(exclude=["visit"])
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "ideas": [
+                        _("Idea %(number)s: %(problem)s")
+                        % {"number": number, "problem": " ".join(messages)}
+                        for messages in error.message_dict.values()
+                    ]
+                }
+            ) from error
+        idea.save()
+        added.append(idea)
+    return added
+
+
+@transaction.atomic
+def visit_log_with_ideas(*, ideas: Sequence[IdeaInput] = (), **visit) -> Visit:
+    """Log a visit (`visits.services.visit_log` takes the other arguments) and the ideas the
+    client gave, in one transaction: either both are saved or neither."""
+    logged = visit_log(**visit)
+    ideas_add(visit=logged, ideas=ideas, created_by=logged.created_by)
+    return logged
+
+
+@transaction.atomic
+def visit_update_with_ideas(
+    *, visit: Visit, updated_by: Staff, new_ideas: Sequence[IdeaInput] = (), **changes
+) -> Visit:
+    """Change a visit (`visits.services.visit_update`) and add the ideas noted on the edit form,
+    in one transaction."""
+    updated = visit_update(visit=visit, updated_by=updated_by, **changes)
+    ideas_add(visit=updated, ideas=new_ideas, created_by=updated_by)
+    return updated
 
 
 def _status_label(status: str) -> str:
@@ -85,7 +146,6 @@ def idea_triage(
     idea.full_clean()
     with set_actor(by):
         idea.save()
-    leaderboard_invalidate(campaign_id=idea.visit.campaign_id)
     return idea
 
 
@@ -119,7 +179,6 @@ def idea_mark_duplicate(*, idea: Idea, original: Idea, by: Staff) -> Idea:
             follower.duplicate_of = original
             follower.full_clean()
             follower.save()
-    leaderboard_invalidate(campaign_id=idea.visit.campaign_id)
     return idea
 
 

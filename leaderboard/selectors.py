@@ -16,15 +16,26 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Subquery, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from campaign.models import Campaign, RosterEntry, Unit
-from ideas.models import Idea
+from ideas.models import IS_ACCEPTED, Idea
 from leaderboard import scoring
 from leaderboard.models import LeaderboardGeneration, StandingsSnapshot
-from visits.models import Visit
+from visits.models import Visit, VisitParticipant
 
 UNITS = "units"
 DEPARTMENTS = "departments"
@@ -90,6 +101,41 @@ class CampaignTotals:
 
 
 @dataclass(frozen=True)
+class OrganisationFigures:
+    """The organisation's figures of a campaign: a joint visit counts once here."""
+
+    counted_visits: int
+    normal_client_work: int
+    planned: int
+    cancelled: int
+    clients_reached: int
+    headcount: int
+    visitors: int
+    leaders_on_roster: int
+    leaders_visited: int
+    ideas: int
+    accepted_ideas: int
+    average_benefit: float | None
+
+    @property
+    def participation(self) -> float | None:
+        return scoring.ratio(self.visitors, self.headcount)
+
+    @property
+    def leadership_participation(self) -> float | None:
+        return scoring.ratio(self.leaders_visited, self.leaders_on_roster)
+
+    @property
+    def ideas_per_visit(self) -> float | None:
+        return scoring.ratio(self.ideas, self.counted_visits)
+
+    @property
+    def visits_per_idea(self) -> float | None:
+        """The "one idea in every N visits" figure."""
+        return scoring.ratio(self.counted_visits, self.ideas)
+
+
+@dataclass(frozen=True)
 class DayProgress:
     day: dt.date
     visits: int
@@ -119,6 +165,57 @@ class Leaderboard:
         """The organisation's target: the per-unit target times the units that are ranked."""
         per_unit = self.campaign.visit_target_per_unit
         return per_unit * self.ranked_units if per_unit else None
+
+
+def organisation_figures(*, campaign: Campaign) -> OrganisationFigures:
+    """The organisation's figures: the front page, the report and its comparison read them."""
+    visits = Visit.objects.in_campaign(campaign)
+    counted = visits.counted()
+    leader = RosterEntry.objects.filter(
+        campaign=campaign, staff=OuterRef("staff"), is_leadership=True
+    )
+    status_counts = visits.aggregate(
+        total=Count("pk"),
+        planned=Count("pk", filter=Q(status=Visit.Status.PLANNED)),
+        cancelled=Count("pk", filter=Q(status=Visit.Status.CANCELLED)),
+    )
+    counted_figures = counted.aggregate(
+        visits=Count("pk", distinct=True),
+        clients=Count("client", distinct=True),
+        benefit=Avg("benefit_rating"),
+    )
+    people = VisitParticipant.objects.filter(visit__in=counted).aggregate(
+        visitors=Count("staff", distinct=True),
+        leaders=Count("staff", distinct=True, filter=Q(Exists(leader))),
+    )
+    roster = RosterEntry.objects.filter(campaign=campaign).aggregate(
+        headcount=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True))
+    )
+    ideas = (
+        Idea.objects.in_campaign(campaign)
+        .counted()
+        .aggregate(ideas=Count("pk"), accepted=Count("pk", filter=IS_ACCEPTED))
+    )
+    counted_visits = counted_figures["visits"]
+    return OrganisationFigures(
+        counted_visits=counted_visits,
+        normal_client_work=status_counts["total"]
+        - status_counts["planned"]
+        - status_counts["cancelled"]
+        - counted_visits,
+        planned=status_counts["planned"],
+        cancelled=status_counts["cancelled"],
+        clients_reached=counted_figures["clients"],
+        headcount=roster["headcount"],
+        visitors=people["visitors"],
+        leaders_on_roster=roster["leaders"],
+        leaders_visited=people["leaders"],
+        ideas=ideas["ideas"],
+        accepted_ideas=ideas["accepted"],
+        average_benefit=(
+            float(counted_figures["benefit"]) if counted_figures["benefit"] is not None else None
+        ),
+    )
 
 
 # --- computing from the source tables (the slow part, cached) ---------------------------------
@@ -165,11 +262,10 @@ idea_figures AS (
            count(*) FILTER (WHERE counted_before) AS ideas_before,
            count(*) FILTER (WHERE accepted AND counted_before) AS accepted_before
     FROM (
-        SELECT DISTINCT pairs.grp, idea.id, idea.status IN ({accepted}) AS accepted,
+        SELECT DISTINCT pairs.grp, idea.id, idea.accepted,
                (idea.created_at < %s AND pairs.visited_on <= %s) AS counted_before
-        FROM ideas_idea idea
+        FROM ({ideas}) idea
         JOIN visit_pairs pairs ON pairs.visit_id = idea.visit_id
-        WHERE idea.status <> %s
     ) unit_ideas
     GROUP BY grp
 )
@@ -191,6 +287,14 @@ def _compute_activity(campaign: Campaign, as_of: dt.date | None, level: str) -> 
     counted_sql, counted_params = (
         _counted_visits(campaign).order_by().values("id", "visited_on").query.sql_with_params()
     )
+    ideas_sql, ideas_params = (
+        Idea.objects.in_campaign(campaign)
+        .counted()
+        .order_by()
+        .annotate(accepted=ExpressionWrapper(IS_ACCEPTED, output_field=BooleanField()))
+        .values("id", "visit_id", "created_at", "accepted")
+        .query.sql_with_params()
+    )
     if level == DEPARTMENTS:
         group, unit_join = "coalesce(u.parent_id, u.id)", "JOIN campaign_unit u ON u.id = p.unit_id"
     else:
@@ -202,7 +306,7 @@ def _compute_activity(campaign: Campaign, as_of: dt.date | None, level: str) -> 
         unit_join=unit_join,
         # PostgreSQL would otherwise inline the CTEs and compute the participation three times.
         materialized="MATERIALIZED" if postgresql else "",
-        accepted=", ".join(["%s"] * len(Idea.ACCEPTED_STATUSES)),
+        ideas=ideas_sql,
     )
     if as_of:
         day_after = timezone.make_aware(dt.datetime.combine(as_of, dt.time.min))
@@ -217,10 +321,9 @@ def _compute_activity(campaign: Campaign, as_of: dt.date | None, level: str) -> 
         day,
         day,
         day,
-        *[str(status) for status in Idea.ACCEPTED_STATUSES],
         recorded_before,
         day,
-        str(Idea.Status.DUPLICATE),
+        *ideas_params,
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         if postgresql:
@@ -240,8 +343,8 @@ def _compute_daily(campaign: Campaign) -> dict:
     counted = _counted_visits(campaign).order_by()
     visits = counted.values("visited_on").annotate(n=Count("pk")).values_list("visited_on", "n")
     ideas = (
-        Idea.objects.filter(visit__in=counted)
-        .not_duplicate()
+        Idea.objects.in_campaign(campaign)
+        .counted()
         .annotate(day=Greatest(TruncDate("created_at"), F("visit__visited_on")))
         .values("day")
         .annotate(n=Count("pk"))

@@ -1,9 +1,7 @@
 """The leaderboard table: one row per unit (or department), sortable by every column."""
 
-from html import escape
-
 import django_tables2 as tables
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -25,13 +23,16 @@ def rank_change_text(change: int | None, previous_rank: int | None, rank: int | 
 
 
 class StandingsTable(tables.Table):
-    rank = tables.Column(verbose_name=_("Rank"), order_by=("rank_order",))
+    rank = tables.Column(verbose_name=_("Rank"), order_by=("rank_order",), default=EMPTY)
     rank_change = tables.Column(verbose_name=_("Change in 7 days"), empty_values=())
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__name",))
     # Right after the name, so the figure the ranking rests on is in view without scrolling.
     score = tables.Column(verbose_name=_("Score"))
     department = tables.Column(
-        verbose_name=_("Department"), accessor="unit__parent", order_by=("unit__parent__name",)
+        verbose_name=_("Department"),
+        accessor="unit__parent",
+        order_by=("unit__parent__name",),
+        default=EMPTY,
     )
     headcount = tables.Column(verbose_name=_("Staff on roster"))
     visits = tables.Column(verbose_name=_("Counted visits"))
@@ -76,50 +77,41 @@ class StandingsTable(tables.Table):
         if department_level:
             self.columns["unit"].column.verbose_name = _("Department")
 
-    def cell(self, name: str, record) -> str:
-        """A cell as escaped HTML. The page renders cells through this one method, with plain
-        string building, instead of django-tables2's per-cell machinery or a template loop:
-        at a hundred units those cost more than all the page's queries together."""
-        if name == "rank":
-            return str(record.rank) if record.rank else EMPTY
-        if name == "rank_change":
-            text = escape(rank_change_text(record.rank_change, record.previous_rank, record.rank))
-            if record.rank_change:
-                arrow = "▲" if record.rank_change > 0 else "▼"
-                return f'<span aria-hidden="true">{arrow}</span> {text}'
-            return text
-        if name == "unit":
-            if record.unit.pk in self.mine:
-                mine = _("Your department") if self.department_level else _("Your unit")
-                badge = escape(str(mine))
-                return f'{escape(record.unit.name)} <span class="badge badge--mine">{badge}</span>'
-            return escape(record.unit.name)
-        if name == "department":
-            return escape(record.unit.parent.name) if record.unit.parent else EMPTY
-        if name == "participation":
-            return percent_text(record.participation, 0)
-        if name == "visits_per_10":
-            return decimal_text(record.visits_per_10, 1)
-        if name in ("idea_yield", "adjusted_yield", "score"):
-            return decimal_text(getattr(record, name), 2)
-        if name == "leaders":
-            return f"{record.leaders} / {record.leaders_on_roster}"
-        return str(getattr(record, name))
+    def render_rank_change(self, record):
+        text = rank_change_text(record.rank_change, record.previous_rank, record.rank)
+        if record.rank_change:
+            arrow = "▲" if record.rank_change > 0 else "▼"
+            return format_html('<span aria-hidden="true">{}</span> {}', arrow, text)
+        return text
 
-    def body_html(self) -> str:
-        """The rows in the table's current order, the unit as each row's header."""
-        names = [column.name for column in self.columns]
-        rows = []
-        for record in self.data:
-            cells = "".join(
-                f'<th scope="row" data-column="unit">{self.cell(name, record)}</th>'
-                if name == "unit"
-                else f'<td data-column="{name}">{self.cell(name, record)}</td>'
-                for name in names
+    def render_unit(self, record):
+        if record.unit.pk in self.mine:
+            mine = _("Your department") if self.department_level else _("Your unit")
+            return format_html(
+                '{} <span class="badge badge--mine">{}</span>', record.unit.name, mine
             )
-            mine = ' class="is-mine"' if record.unit.pk in self.mine else ""
-            rows.append(f'<tr{mine} data-unit="{escape(record.unit.code)}">{cells}</tr>')
-        return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped in cell()
+        return record.unit.name
+
+    def render_department(self, value):
+        return value.name
+
+    def render_participation(self, record):
+        return percent_text(record.participation, 0)
+
+    def render_visits_per_10(self, record):
+        return decimal_text(record.visits_per_10, 1)
+
+    def render_idea_yield(self, record):
+        return decimal_text(record.idea_yield, 2)
+
+    def render_adjusted_yield(self, value):
+        return decimal_text(value, 2)
+
+    def render_score(self, value):
+        return decimal_text(value, 2)
+
+    def render_leaders(self, record):
+        return format_html("{} / {}", record.leaders, record.leaders_on_roster)
 
     def value_rank(self, record):
         return record.rank

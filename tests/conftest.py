@@ -1,8 +1,11 @@
+import datetime as dt
+
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS
-from tests.factories import CampaignFactory, StaffFactory, UnitFactory
+from tests.factories import CampaignFactory, ClientFactory, StaffFactory, ThemeFactory, UnitFactory
 
 
 def pytest_configure(config):
@@ -34,6 +37,60 @@ def unit_manager(unit):
 @pytest.fixture
 def coordinator(db):
     return StaffFactory(username="coordinator", role=COORDINATORS)
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def running(db, today):
+    """The current campaign, running today, so logging is open."""
+    campaign = CampaignFactory(
+        slug="running",
+        visit_definition="Noin tunti asiakkaan luona, suurin osa kuunnellen.",
+        is_current=True,
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=20),
+    )
+    campaign.themes.add(ThemeFactory(name="Tietopalvelut"))
+    return campaign
+
+
+@pytest.fixture
+def other_unit(db):
+    return UnitFactory(name="Viestintä", code="VIE")
+
+
+@pytest.fixture
+def visitor(unit):
+    return StaffFactory(
+        username="visitor", first_name="Ville", last_name="Vierailija", unit=unit, role=STAFF
+    )
+
+
+@pytest.fixture
+def colleague(unit):
+    return StaffFactory(
+        username="colleague", first_name="Kaisa", last_name="Kollega", unit=unit, role=STAFF
+    )
+
+
+@pytest.fixture
+def outsider(other_unit):
+    return StaffFactory(
+        username="outsider",
+        first_name="Otto",
+        last_name="Ulkopuolinen",
+        unit=other_unit,
+        role=STAFF,
+    )
+
+
+@pytest.fixture
+def tampere(db):
+    return ClientFactory(name="Tampereen kaupunki", region="Pirkanmaa", business_id="0211675-2")
 
 
 @pytest.fixture(autouse=True)

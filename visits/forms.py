@@ -7,12 +7,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign, Client, Staff
-from ideas.models import Idea
+from campaign.models import MAX_VISIT_MINUTES, MIN_VISIT_MINUTES, Campaign, Client, Staff
 from visits.models import Visit
-from visits.rules import Verdict, VisitStatus, visit_verdict
-from visits.selectors import clients_similar_to, themes_for
-from visits.services import ClientInput, IdeaInput, same_name_message, visit_rule_errors
+from visits.rules import Verdict, VisitStatus, visit_default_status, visit_verdict
+from visits.selectors import clients_similar_to
+from visits.services import ClientInput, same_name_message, visit_rule_errors
 
 
 class ClientChoiceField(forms.ModelChoiceField):
@@ -93,7 +92,9 @@ class VisitFieldsForm(forms.Form):
             .select_related("unit")
             .order_by("last_name", "first_name")
         )
-        self.fields["minutes"].widget.attrs.update({"min": 1, "max": 720})
+        self.fields["minutes"].widget.attrs.update(
+            {"min": MIN_VISIT_MINUTES, "max": MAX_VISIT_MINUTES}
+        )
 
     def visit_status(self) -> str:
         raise NotImplementedError
@@ -178,10 +179,9 @@ class VisitLogForm(VisitFieldsForm):
             self.initial.setdefault("minutes", self.campaign.min_minutes)
 
     def visit_status(self) -> str:
-        visited_on = self.cleaned_data.get("visited_on")
-        if visited_on and visited_on > timezone.localdate():
-            return VisitStatus.PLANNED
-        return VisitStatus.DONE
+        return visit_default_status(
+            visited_on=self.cleaned_data.get("visited_on"), today=timezone.localdate()
+        )
 
     def clean_new_client_business_id(self):
         value = self.cleaned_data["new_client_business_id"].strip()
@@ -285,44 +285,6 @@ class VisitEditForm(VisitFieldsForm):
         }
 
 
-class IdeaForm(forms.Form):
-    title = forms.CharField(
-        label=_("Idea in a few words"), max_length=Idea._meta.get_field("title").max_length
-    )
-    text = forms.CharField(
-        label=_("In the client's words"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    theme = forms.ModelChoiceField(
-        label=_("Theme"), queryset=None, required=False, empty_label=_("– no theme yet –")
-    )
-
-    def __init__(self, *args, campaign: Campaign, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = themes_for(campaign=campaign)
-
-    def idea(self) -> IdeaInput:
-        return IdeaInput(
-            title=self.cleaned_data["title"],
-            text=self.cleaned_data["text"],
-            theme=self.cleaned_data["theme"],
-        )
-
-
-IdeaFormSet = forms.formset_factory(IdeaForm, extra=1, max_num=20, validate_max=True)
-
-
-def idea_formset(*, campaign: Campaign, data=None, extra_forms: int = 0):
-    """The ideas of one submit. `extra_forms` adds empty rows when the page is used without
-    JavaScript ("Add an idea")."""
-    if data is not None and extra_forms:
-        data = data.copy()
-        total = int(data.get("ideas-TOTAL_FORMS") or 0)
-        data["ideas-TOTAL_FORMS"] = str(min(total + extra_forms, 20))
-    return IdeaFormSet(data, prefix="ideas", form_kwargs={"campaign": campaign})
-
-
 class VerdictQueryForm(forms.Form):
     """What the live "will this count" preview sends; lenient, since the form is half filled."""
 
@@ -337,12 +299,9 @@ class VerdictQueryForm(forms.Form):
 
     def _status(self, today: dt.date) -> str:
         """The status asked about; without one (a new visit), what saving would make it."""
-        visited_on = self.cleaned_data.get("visited_on")
         if self.cleaned_data.get("status"):
             return self.cleaned_data["status"]
-        if visited_on is not None and visited_on > today:
-            return VisitStatus.PLANNED
-        return VisitStatus.DONE
+        return visit_default_status(visited_on=self.cleaned_data.get("visited_on"), today=today)
 
     def verdict_arguments(self, today: dt.date) -> dict | None:
         data = self.cleaned_data

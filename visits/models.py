@@ -3,9 +3,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import MAX_VISIT_MINUTES, Campaign, Client, Unit
+from campaign.models import MAX_VISIT_MINUTES, MIN_VISIT_MINUTES, Campaign, Client, Unit
 from visits.rules import VisitStatus, visit_verdict
 
 
@@ -68,7 +69,8 @@ class Visit(models.Model):
     )
     visited_on = models.DateField(_("date"))
     minutes = models.PositiveSmallIntegerField(
-        _("minutes"), validators=[MinValueValidator(1), MaxValueValidator(MAX_VISIT_MINUTES)]
+        _("minutes"),
+        validators=[MinValueValidator(MIN_VISIT_MINUTES), MaxValueValidator(MAX_VISIT_MINUTES)],
     )
     is_remote = models.BooleanField(_("remote"), default=False)
     status = models.CharField(
@@ -125,9 +127,13 @@ class Visit(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(minutes__gte=1, minutes__lte=MAX_VISIT_MINUTES),
+                condition=Q(minutes__gte=MIN_VISIT_MINUTES, minutes__lte=MAX_VISIT_MINUTES),
                 name="visit_minutes_range",
-                violation_error_message=_("Minutes must be between 1 and 720."),
+                violation_error_message=format_lazy(
+                    _("Minutes must be between {min} and {max}."),
+                    min=MIN_VISIT_MINUTES,
+                    max=MAX_VISIT_MINUTES,
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(benefit_rating__isnull=True)
@@ -151,6 +157,18 @@ class Visit(models.Model):
 
     def get_absolute_url(self):
         return reverse("visits:detail", args=[self.pk])
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == VisitStatus.DONE
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == VisitStatus.PLANNED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == VisitStatus.CANCELLED
 
     @property
     def verdict(self):

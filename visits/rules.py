@@ -1,4 +1,5 @@
-"""The one rule for whether a visit counts for its campaign (DESIGN §3).
+"""The rules of a visit: whether it counts for its campaign (DESIGN §3), and the status a new
+visit takes from its date.
 
 `visit_verdict` is the authority; `VisitQuerySet.counted()` states the same rule in SQL and the
 tests check the two agree on one table of cases.
@@ -17,6 +18,13 @@ class VisitStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def visit_default_status(*, visited_on: dt.date | None, today: dt.date) -> str:
+    """A new visit dated in the future is planned; any other is done."""
+    if visited_on is not None and visited_on > today:
+        return VisitStatus.PLANNED
+    return VisitStatus.DONE
+
+
 @dataclass(frozen=True)
 class Verdict:
     counts: bool
@@ -25,6 +33,14 @@ class Verdict:
     # For a planned visit: the reasons it would still not count once done with both declarations
     # ticked, so a page can say what it takes instead of listing what is not done yet.
     reasons_once_done: tuple[str, ...] = ()
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == VisitStatus.PLANNED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == VisitStatus.CANCELLED
 
 
 def visit_verdict(

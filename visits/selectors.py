@@ -10,11 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign, Client, Staff, Theme
-from ideas.models import Idea
+from campaign.models import Campaign, Client, Staff, client_name_key
+from campaign.roles import is_coordinator
 from visits.models import Visit, VisitParticipant
 from visits.rules import VisitStatus
-from visits.services import is_coordinator, normalised_client_name
 
 SEARCH_LIMIT = 20
 
@@ -37,14 +36,23 @@ def visit_list(*, user):
     )
 
 
+def visit_list_for_participant(*, user, campaign: Campaign, limit: int = 10):
+    """The user's own latest visits in the campaign, with what the front page shows preloaded."""
+    return (
+        Visit.objects.in_campaign(campaign)
+        .with_participant(user)
+        .select_related("client", "campaign")
+        .annotate(idea_count=Count("ideas"))
+        .order_by("-visited_on", "-pk")[:limit]
+    )
+
+
 def visit_detail(*, user, pk: int) -> Visit | None:
+    """One visit the user may see, with its campaign, client, creator and participants."""
     return (
         Visit.objects.visible_to(user)
         .select_related("campaign", "client", "created_by")
-        .prefetch_related(
-            _participations(),
-            Prefetch("ideas", queryset=Idea.objects.select_related("theme").order_by("pk")),
-        )
+        .prefetch_related(_participations())
         .filter(pk=pk)
         .first()
     )
@@ -67,6 +75,10 @@ class EarlierVisit:
     status: str
     status_display: str
     units: tuple[str, ...]
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == VisitStatus.DONE
 
 
 def visits_to_clients(
@@ -136,12 +148,12 @@ def clients_similar_to(*, name: str, business_id: str = "") -> SimilarClients:
     business_id = business_id.strip()
     if business_id:
         result.same_business_id = Client.objects.filter(business_id=business_id).first()
-    wanted = normalised_client_name(name)
+    wanted = client_name_key(name)
     if len(wanted) < 3:
         return result
     candidates = Client.objects.only("pk", "name", "kind", "region")
     for client in candidates:
-        existing = normalised_client_name(client.name)
+        existing = client_name_key(client.name)
         if existing == wanted and result.same_name is None:
             result.same_name = client
         if (
@@ -166,14 +178,6 @@ def staff_search(*, query: str, limit: int = SEARCH_LIMIT):
             | Q(username__icontains=word)
         )
     return list(people.order_by("last_name", "first_name")[:limit])
-
-
-def themes_for(*, campaign: Campaign):
-    """The themes ideas can be filed under: the campaign's own, or every active theme."""
-    themes = campaign.themes.filter(is_active=True)
-    if not themes.exists():
-        themes = Theme.objects.filter(is_active=True)
-    return themes.order_by("name")
 
 
 VISIT_ACTIONS = {

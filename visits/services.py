@@ -1,6 +1,7 @@
-"""Writes for visits: logging, editing and withdrawing a visit with its participants and ideas.
+"""Writes for visits: logging, editing and withdrawing a visit with its participants.
 
-Each function is one transaction and tells the leaderboard its figures are stale.
+Each function is one transaction. The ideas a visit brought are added by `ideas.services`, which
+logs a visit and its ideas together.
 """
 
 import datetime as dt
@@ -14,22 +15,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from campaign.models import MAX_VISIT_MINUTES, Campaign, Client, RosterEntry, Staff, Theme
-from ideas.models import Idea
-from leaderboard.services import leaderboard_invalidate
+from campaign.models import (
+    MAX_VISIT_MINUTES,
+    MIN_VISIT_MINUTES,
+    Campaign,
+    Client,
+    RosterEntry,
+    Staff,
+    normalised_client_name,
+)
+from campaign.roles import is_coordinator
 from visits.models import Visit, VisitParticipant
-from visits.rules import VisitStatus
+from visits.rules import VisitStatus, visit_default_status
 
 SUBMISSION_TOKEN_CONSTRAINT = "visit_unique_submission_token"
-
-
-@dataclass(frozen=True)
-class IdeaInput:
-    """An idea the client gave, captured with the visit."""
-
-    title: str
-    text: str = ""
-    theme: Theme | None = None
 
 
 @dataclass(frozen=True)
@@ -69,10 +68,6 @@ class DuplicateSubmissionError(Exception):
         self.visit = visit
 
 
-def is_coordinator(user) -> bool:
-    return user.has_perm("visits.view_all_visits")
-
-
 def logging_is_open(*, campaign: Campaign, user, today: dt.date | None = None) -> bool:
     """Staff log and edit until the grace days are over; coordinators can always edit."""
     today = today or timezone.localdate()
@@ -94,12 +89,11 @@ def visit_log(
     notes: str = "",
     benefit_rating: int | None = None,
     co_visitors: Sequence[Staff] = (),
-    ideas: Sequence[IdeaInput] = (),
     submission_token: uuid.UUID | None = None,
     same_day_confirmed: bool = False,
     today: dt.date | None = None,
 ) -> Visit:
-    """Log a visit, its participants (the logger always among them) and the ideas it brought.
+    """Log a visit and its participants (the logger always among them).
 
     A second visit by the same person to the same client on the same day (not cancelled) is
     refused with `SameDayVisitError` unless `same_day_confirmed`: it is most often the same
@@ -115,7 +109,7 @@ def visit_log(
         if existing is not None:
             raise DuplicateSubmissionError(existing)
     if status is None:
-        status = VisitStatus.PLANNED if visited_on > today else VisitStatus.DONE
+        status = visit_default_status(visited_on=visited_on, today=today)
     try:
         with transaction.atomic():
             if not logging_is_open(campaign=campaign, user=created_by, today=today):
@@ -148,8 +142,6 @@ def visit_log(
             visit.full_clean(validate_constraints=False)
             visit.save()
             _participants_set(visit, [created_by, *co_visitors])
-            _ideas_add(visit, ideas, created_by=created_by)
-            leaderboard_invalidate(campaign_id=campaign.pk)
     except IntegrityError as error:
         if submission_token is None or SUBMISSION_TOKEN_CONSTRAINT not in str(error):
             raise
@@ -174,11 +166,10 @@ def visit_update(
     notes: str,
     benefit_rating: int | None,
     co_visitors: Sequence[Staff],
-    new_ideas: Sequence[IdeaInput] = (),
     today: dt.date | None = None,
 ) -> Visit:
-    """Change a visit and who took part in it, and add ideas. The creator stays a participant;
-    the others keep the unit they were first credited to."""
+    """Change a visit and who took part in it. The creator stays a participant; the others keep
+    the unit they were first credited to."""
     today = today or timezone.localdate()
     if not logging_is_open(campaign=visit.campaign, user=updated_by, today=today):
         raise ValidationError(_logging_closed_message(visit.campaign))
@@ -195,8 +186,6 @@ def visit_update(
     visit.full_clean(validate_constraints=False)
     visit.save()
     _participants_set(visit, [visit.created_by, *co_visitors])
-    _ideas_add(visit, new_ideas, created_by=updated_by)
-    leaderboard_invalidate(campaign_id=visit.campaign_id)
     return visit
 
 
@@ -208,7 +197,6 @@ def visit_withdraw(*, visit: Visit, withdrawn_by: Staff, today: dt.date | None =
     if visit.status != VisitStatus.CANCELLED:
         visit.status = VisitStatus.CANCELLED
         visit.save(update_fields=["status", "updated_at"])
-    leaderboard_invalidate(campaign_id=visit.campaign_id)
     return visit
 
 
@@ -253,10 +241,10 @@ def visit_rule_errors(
     """The rules of a visit's date and length, each with a message for the field it is about.
     Forms show them before saving; the services enforce them."""
     errors = {}
-    if minutes is not None and not 1 <= minutes <= MAX_VISIT_MINUTES:
-        errors["minutes"] = _("Enter the length of the visit in minutes, from 1 to %(max)s.") % {
-            "max": MAX_VISIT_MINUTES
-        }
+    if minutes is not None and not MIN_VISIT_MINUTES <= minutes <= MAX_VISIT_MINUTES:
+        errors["minutes"] = _(
+            "Enter the length of the visit in minutes, from %(min)s to %(max)s."
+        ) % {"min": MIN_VISIT_MINUTES, "max": MAX_VISIT_MINUTES}
     if visited_on is None:
         return errors
     if status == VisitStatus.PLANNED and visited_on > campaign.ends_on:
@@ -292,23 +280,6 @@ def _check_visit_rules(visit: Visit, *, today: dt.date) -> None:
         raise ValidationError(errors)
 
 
-def normalised_client_name(name: str) -> str:
-    """A client's name as compared for sameness: case and extra spaces do not matter."""
-    return " ".join(name.casefold().split())
-
-
-def client_with_same_name(name: str) -> Client | None:
-    """The existing client whose name is the same as `name`, ignoring case and extra spaces."""
-    wanted = normalised_client_name(name)
-    if not wanted:
-        return None
-    candidates = Client.objects.filter(name__icontains=wanted.split()[0]).order_by("pk")
-    for client in candidates:
-        if normalised_client_name(client.name) == wanted:
-            return client
-    return None
-
-
 def same_name_message(client: Client) -> str:
     return _(
         "%(client)s is already a client. Choose it in the client search above instead of adding "
@@ -319,11 +290,11 @@ def same_name_message(client: Client) -> str:
 def _client_create(new_client: ClientInput | None) -> Client:
     if new_client is None:
         raise ValidationError({"client": _("Choose the client, or add a new one.")})
-    existing = client_with_same_name(new_client.name)
+    existing = Client.objects.with_name(new_client.name).order_by("pk").first()
     if existing is not None:
         raise ValidationError({"new_client_name": same_name_message(existing)})
     client = Client(
-        name=" ".join(new_client.name.split()),
+        name=normalised_client_name(new_client.name),
         kind=new_client.kind,
         region=new_client.region.strip(),
         business_id=new_client.business_id.strip(),
@@ -374,27 +345,3 @@ def _participants_set(visit: Visit, people: Sequence[Staff]) -> None:
         participation = VisitParticipant(visit=visit, staff=person, unit_id=unit_id)
         participation.full_clean(exclude=["visit"], validate_constraints=False)
         participation.save()
-
-
-def _ideas_add(visit: Visit, ideas: Sequence[IdeaInput], *, created_by: Staff) -> None:
-    for number, data in enumerate(ideas, start=1):
-        idea = Idea(
-            visit=visit,
-            title=data.title.strip(),
-            text=data.text.strip(),
-            theme=data.theme,
-            created_by=created_by,
-        )
-        try:
-            idea.full_clean(exclude=["visit"])
-        except ValidationError as error:
-            raise ValidationError(
-                {
-                    "ideas": [
-                        _("Idea %(number)s: %(problem)s")
-                        % {"number": number, "problem": " ".join(messages)}
-                        for messages in error.message_dict.values()
-                    ]
-                }
-            ) from error
-        idea.save()

@@ -1,14 +1,12 @@
+"""Addresses under /visits/ served by this app. The project URLconf puts them in the `visits`
+namespace together with the visit form and page, which `pages` serves."""
+
 from django.urls import path
 
 from visits import views
 
-app_name = "visits"
-
 urlpatterns = [
     path("", views.VisitListView.as_view(), name="list"),
-    path("new/", views.visit_new, name="new"),
-    path("<int:pk>/", views.visit_show, name="detail"),
-    path("<int:pk>/edit/", views.visit_edit, name="edit"),
     path("<int:pk>/withdraw/", views.visit_withdraw_view, name="withdraw"),
     path("verdict/", views.verdict_preview, name="verdict"),
     path("clients/", views.client_search_view, name="client_search"),

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from campaign.demo.seed import seed_demo
+from demo.seed import seed_demo
 
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
 DEMO_PASSWORD = "browser-test-pass"

@@ -3,8 +3,8 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaign.demo.seed import CURRENT_SLUG
 from campaign.models import Campaign, Client, Staff
+from demo.seed import CURRENT_SLUG
 from leaderboard.services import leaderboard_invalidate
 from tests.browser.conftest import log_in
 from tests.factories import VisitFactory

@@ -6,10 +6,11 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
 from campaign.models import Campaign, RosterEntry
-from campaign.previews import rule_change_needs_preview, rule_change_preview
 from campaign.services import campaign_clone, campaign_create, campaign_update, roster_take
+from leaderboard.selectors import unit_standings
 from tests.factories import (
     CampaignFactory,
+    IdeaFactory,
     RosterEntryFactory,
     StaffFactory,
     ThemeFactory,
@@ -63,10 +64,14 @@ def test_update_unsets_current_only_when_asked(campaign):
     assert not campaign.is_current
 
 
-def test_update_marks_the_leaderboard_figures_stale(campaign, leaderboard_generation):
-    before = leaderboard_generation(campaign)
+def test_the_leaderboard_shows_a_changed_weight_at_once(campaign):
+    person = StaffFactory()
+    RosterEntryFactory(campaign=campaign, staff=person)
+    IdeaFactory(visit=VisitFactory(campaign=campaign, created_by=person))
+    assert unit_standings(campaign=campaign)[0].score == Decimal("40.00")  # (1 + 3) per 10 / 1
+
     campaign_update(campaign=campaign, weight_idea=Decimal("5"))
-    assert leaderboard_generation(campaign) == before + 1
+    assert unit_standings(campaign=campaign)[0].score == Decimal("60.00")
 
 
 def test_clone_copies_rules_weights_themes_and_messages_but_no_visits_or_roster():
@@ -182,62 +187,6 @@ def test_an_up_to_date_roster_of_a_started_campaign_needs_no_confirmation():
 
     assert (change.added, change.moved, change.removed, change.unchanged) == (0, 0, 0, 1)
     assert not change.changed
-
-
-@pytest.fixture
-def two_units_with_visits():
-    """Unit A: three visits of 45 minutes. Unit B: one visit of 60 minutes. Both have 3 staff."""
-    campaign = CampaignFactory(starts_on=START, min_minutes=60, min_unit_size=1)
-    unit_a, unit_b = UnitFactory(name="A", code="A"), UnitFactory(name="B", code="B")
-    staff_a = [StaffFactory(unit=unit_a) for _ in range(3)]
-    staff_b = [StaffFactory(unit=unit_b) for _ in range(3)]
-    for person in [*staff_a, *staff_b]:
-        RosterEntryFactory(campaign=campaign, staff=person)
-    for person in staff_a:
-        VisitFactory(campaign=campaign, created_by=person, minutes=45)
-    VisitFactory(campaign=campaign, created_by=staff_b[0], minutes=60)
-    VisitFactory(campaign=campaign, created_by=staff_b[1], minutes=60, is_remote=True)
-    return campaign, unit_a, unit_b
-
-
-def test_rule_change_preview_counts_visits_and_ranks_under_the_new_rules(two_units_with_visits):
-    campaign, unit_a, unit_b = two_units_with_visits
-
-    preview = rule_change_preview(campaign=campaign, proposed={"min_minutes": 45})
-
-    assert (preview.counted_before, preview.counted_after) == (1, 4)
-    assert (preview.newly_counted, preview.no_longer_counted) == (3, 0)
-    by_unit = {change.unit: change for change in preview.units}
-    assert (by_unit[unit_a].rank_before, by_unit[unit_a].rank_after) == (2, 1)
-    assert (by_unit[unit_b].rank_before, by_unit[unit_b].rank_after) == (1, 2)
-    assert (by_unit[unit_a].visits_before, by_unit[unit_a].visits_after) == (0, 3)
-    assert by_unit[unit_a].score_after == Decimal("10.00")  # 3 visits x 1 point per 10 of 3
-    campaign.refresh_from_db()
-    assert campaign.min_minutes == 60  # nothing was saved
-
-
-def test_rule_change_preview_with_remote_visits_and_weights(two_units_with_visits):
-    campaign, _unit_a, unit_b = two_units_with_visits
-
-    preview = rule_change_preview(
-        campaign=campaign, proposed={"remote_counts": True, "weight_visit": Decimal("3")}
-    )
-
-    assert (preview.counted_before, preview.counted_after) == (1, 2)
-    change = next(c for c in preview.units if c.unit == unit_b)
-    assert (change.score_before, change.score_after) == (Decimal("3.33"), Decimal("20.00"))
-    campaign.refresh_from_db()
-    assert not campaign.remote_counts
-    assert campaign.weight_visit == Decimal("1")
-
-
-def test_preview_is_needed_only_for_rule_changes_when_visits_exist(two_units_with_visits):
-    campaign, *_ = two_units_with_visits
-    assert rule_change_needs_preview(campaign=campaign, proposed={"min_minutes": 30})
-    assert not rule_change_needs_preview(campaign=campaign, proposed={"min_minutes": 60})
-    assert not rule_change_needs_preview(campaign=campaign, proposed={"description": "Uusi"})
-    empty = CampaignFactory()
-    assert not rule_change_needs_preview(campaign=empty, proposed={"min_minutes": 30})
 
 
 def test_new_theme_names_are_created_once_and_added():

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from campaign.demo.seed import seed_demo
 from campaign.models import Campaign, Client, RosterEntry, Staff, Theme, Unit
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS
+from demo.seed import seed_demo
 from ideas.models import Idea
 from visits.models import Visit, VisitParticipant
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from ideas.models import Idea
-from tests.factories import IdeaFactory, StaffFactory, UnitFactory, VisitFactory
+from tests.factories import IdeaFactory, StaffFactory, VisitFactory
 
 
 @dataclass
@@ -19,11 +19,6 @@ class IdeaWorld:
     @property
     def all(self) -> list[Idea]:
         return [self.own, self.unit, self.owned, self.foreign]
-
-
-@pytest.fixture
-def other_unit(db):
-    return UnitFactory(name="Rekisterit", code="REK")
 
 
 @pytest.fixture

@@ -112,10 +112,11 @@ def test_every_write_marks_the_leaderboard_stale(campaign, coordinator, leaderbo
 
     before = leaderboard_generation(campaign)
     triage(idea, coordinator, status=Idea.Status.IN_REVIEW)
-    assert leaderboard_generation(campaign) == before + 1
+    after_triage = leaderboard_generation(campaign)
+    assert after_triage > before
 
     idea_mark_duplicate(idea=idea, original=original, by=coordinator)
-    assert leaderboard_generation(campaign) == before + 2
+    assert leaderboard_generation(campaign) > after_triage
 
 
 def test_mark_duplicate_points_to_the_original_and_moves_earlier_duplicates(coordinator):

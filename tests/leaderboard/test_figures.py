@@ -63,11 +63,12 @@ def _standing() -> UnitStanding:
 def test_leaderboard_cells_and_csv_round_the_same_figures():
     table = StandingsTable([_standing()])
     record = table.data[0]
+    row = table.rows[0]
     with translation.override("fi"):
-        assert table.cell("participation", record) == "93 %"
-        assert table.cell("visits_per_10", record) == "13,6"  # 19 / 14 × 10 = 13.57
-        assert table.cell("adjusted_yield", record) == "0,19"
-        assert table.cell("idea_yield", record) == "0,16"  # 0.158
+        assert row.get_cell("participation") == "93 %"
+        assert row.get_cell("visits_per_10") == "13,6"  # 19 / 14 × 10 = 13.57
+        assert row.get_cell("adjusted_yield") == "0,19"
+        assert row.get_cell("idea_yield") == "0,16"  # 0.158
     assert table.value_participation(record) == Decimal("92.9")
     assert table.value_visits_per_10(record) == Decimal("13.57")
     assert table.value_adjusted_yield(record) == Decimal("0.189")

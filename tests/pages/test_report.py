@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from campaign.report import campaign_report
 from ideas.models import Idea
+from pages.report import campaign_report
 from tests.factories import (
     CampaignFactory,
     ClientFactory,

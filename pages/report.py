@@ -7,16 +7,20 @@ the non-duplicate ideas of counted visits, a joint visit counts once for the org
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from campaign.exports import xlsx_response, xlsx_sheet, xlsx_workbook
-from campaign.models import Campaign, ClientKind, RosterEntry
+from campaign.models import Campaign, ClientKind
 from ideas.models import Idea, IdeaStatus
-from leaderboard import scoring
 from leaderboard.figures import rounded, rounded_percent
-from leaderboard.selectors import UnitStanding, unit_standings
-from visits.models import Visit, VisitParticipant
+from leaderboard.selectors import (
+    OrganisationFigures,
+    UnitStanding,
+    organisation_figures,
+    unit_standings,
+)
+from visits.models import Visit
 
 # From the first step to the last; each stage counts the ideas that got at least that far.
 FUNNEL = [
@@ -38,41 +42,6 @@ FUNNEL = [
 
 # The average benefit rating is shown with one decimal wherever it appears.
 BENEFIT_PLACES = 1
-
-
-@dataclass(frozen=True)
-class Headline:
-    """The figures compared with the previous campaign."""
-
-    counted_visits: int
-    normal_client_work: int
-    planned: int
-    cancelled: int
-    clients_reached: int
-    headcount: int
-    visitors: int
-    leaders_on_roster: int
-    leaders_visited: int
-    ideas: int
-    accepted_ideas: int
-    average_benefit: float | None
-
-    @property
-    def participation(self) -> float | None:
-        return scoring.ratio(self.visitors, self.headcount)
-
-    @property
-    def leadership_participation(self) -> float | None:
-        return scoring.ratio(self.leaders_visited, self.leaders_on_roster)
-
-    @property
-    def ideas_per_visit(self) -> float | None:
-        return scoring.ratio(self.ideas, self.counted_visits)
-
-    @property
-    def visits_per_idea(self) -> float | None:
-        """The "one idea in every N visits" figure."""
-        return scoring.ratio(self.counted_visits, self.ideas)
 
 
 @dataclass(frozen=True)
@@ -111,7 +80,7 @@ class Comparison:
 @dataclass
 class CampaignReport:
     campaign: Campaign
-    headline: Headline
+    headline: OrganisationFigures
     clients_by_kind: list[Breakdown]
     clients_by_region: list[Breakdown]
     ideas_by_theme: list[Breakdown]
@@ -121,63 +90,11 @@ class CampaignReport:
     standings: list[UnitStanding]
     shareable_ideas: list[ShareableIdea]
     previous: Campaign | None = None
-    previous_headline: Headline | None = None
+    previous_headline: OrganisationFigures | None = None
     comparison: list[Comparison] = field(default_factory=list)
 
 
-def _headline(campaign: Campaign) -> Headline:
-    visits = Visit.objects.in_campaign(campaign)
-    counted = visits.counted()
-    leader = RosterEntry.objects.filter(
-        campaign=campaign, staff=OuterRef("staff"), is_leadership=True
-    )
-    status_counts = visits.aggregate(
-        total=Count("pk"),
-        planned=Count("pk", filter=Q(status=Visit.Status.PLANNED)),
-        cancelled=Count("pk", filter=Q(status=Visit.Status.CANCELLED)),
-    )
-    counted_figures = counted.aggregate(
-        visits=Count("pk", distinct=True),
-        clients=Count("client", distinct=True),
-        benefit=Avg("benefit_rating"),
-    )
-    people = VisitParticipant.objects.filter(visit__in=counted).aggregate(
-        visitors=Count("staff", distinct=True),
-        leaders=Count("staff", distinct=True, filter=Q(Exists(leader))),
-    )
-    roster = RosterEntry.objects.filter(campaign=campaign).aggregate(
-        headcount=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True))
-    )
-    ideas = (
-        Idea.objects.filter(visit__in=counted)
-        .not_duplicate()
-        .aggregate(
-            ideas=Count("pk"), accepted=Count("pk", filter=Q(status__in=Idea.ACCEPTED_STATUSES))
-        )
-    )
-    counted_visits = counted_figures["visits"]
-    return Headline(
-        counted_visits=counted_visits,
-        normal_client_work=status_counts["total"]
-        - status_counts["planned"]
-        - status_counts["cancelled"]
-        - counted_visits,
-        planned=status_counts["planned"],
-        cancelled=status_counts["cancelled"],
-        clients_reached=counted_figures["clients"],
-        headcount=roster["headcount"],
-        visitors=people["visitors"],
-        leaders_on_roster=roster["leaders"],
-        leaders_visited=people["leaders"],
-        ideas=ideas["ideas"],
-        accepted_ideas=ideas["accepted"],
-        average_benefit=(
-            float(counted_figures["benefit"]) if counted_figures["benefit"] is not None else None
-        ),
-    )
-
-
-def _comparison(current: Headline, previous: Headline) -> list[Comparison]:
+def _comparison(current: OrganisationFigures, previous: OrganisationFigures) -> list[Comparison]:
     rows = [
         (_("Counted visits"), "counted_visits", "number", 0),
         (_("Normal client work"), "normal_client_work", "number", 0),
@@ -245,7 +162,7 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
     ]
     report = CampaignReport(
         campaign=campaign,
-        headline=_headline(campaign),
+        headline=organisation_figures(campaign=campaign),
         clients_by_kind=_with_bars(
             [
                 Breakdown(
@@ -286,7 +203,7 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
     )
     report.previous = previous_campaign(campaign)
     if report.previous is not None:
-        report.previous_headline = _headline(report.previous)
+        report.previous_headline = organisation_figures(campaign=report.previous)
         report.comparison = _comparison(report.headline, report.previous_headline)
     return report
 

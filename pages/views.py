@@ -1,0 +1,314 @@
+"""Pages that combine the domain apps: the front page, logging, editing and showing a visit with
+its ideas, the campaign settings with their rule-change preview, and the campaign report."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from campaign.forms import CampaignForm
+from campaign.models import Campaign
+from campaign.selectors import campaign_current
+from campaign.services import campaign_update
+from ideas.forms import idea_formset
+from ideas.selectors import ideas_of_visit
+from ideas.services import visit_log_with_ideas, visit_update_with_ideas
+from leaderboard.selectors import organisation_figures, unit_standing_for
+from pages.previews import rule_change_needs_preview, rule_change_preview
+from pages.report import campaign_report, report_xlsx_response
+from visits.forms import VerdictQueryForm, VisitEditForm, VisitLogForm
+from visits.rules import VisitStatus, visit_verdict
+from visits.selectors import (
+    visit_by_submission_token,
+    visit_detail,
+    visit_editable_by,
+    visit_history,
+    visit_list_for_participant,
+    visits_to_clients,
+)
+from visits.services import DuplicateSubmissionError, SameDayVisitError, logging_is_open
+from visits.views import visit_or_404
+
+# --- The front page ------------------------------------------------------------------------
+
+
+def dashboard(request):
+    campaign = campaign_current()
+    context = {"campaign": campaign}
+    if campaign is not None:
+        context |= {
+            "progress": organisation_figures(campaign=campaign),
+            "my_visits": visit_list_for_participant(user=request.user, campaign=campaign),
+            "my_standing": unit_standing_for(user=request.user, campaign=campaign),
+        }
+    return render(request, "pages/dashboard.html", context)
+
+
+# --- A visit and its ideas -----------------------------------------------------------------
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _verdict_for(form, campaign, *, visit=None):
+    """The verdict the preview shows and the rules saving would refuse: none on an empty new
+    form (nothing is answered yet, so it invites to fill the form in), a saved visit's own values
+    until the edit form is submitted, and after a submit the values as sent, valid or not."""
+    if form.is_bound:
+        return VerdictQueryForm(form.data).preview(campaign=campaign, today=timezone.localdate())
+    if visit is None:
+        return None, []
+    initial = form.initial
+    verdict = visit_verdict(
+        campaign=campaign,
+        status=initial.get("status", VisitStatus.DONE),
+        visited_on=initial["visited_on"],
+        minutes=initial["minutes"],
+        is_remote=initial.get("is_remote", False),
+        listened_most=initial.get("listened_most", False),
+        not_without_campaign=initial.get("not_without_campaign", False),
+    )
+    return verdict, []
+
+
+def _earlier_visits(form, campaign, exclude_visit_id=None):
+    client = form.cleaned_data.get("client") if form.is_bound and form.is_valid() else None
+    if client is None and form.is_bound:
+        client = form.fields["client"].queryset.filter(pk=form.data.get("client") or 0).first()
+    if client is None and not form.is_bound and form.initial.get("client"):
+        client = form.fields["client"].queryset.filter(pk=form.initial["client"]).first()
+    if client is None:
+        return None, []
+    found = visits_to_clients(
+        campaign=campaign, client_ids=[client.pk], exclude_visit_id=exclude_visit_id
+    )
+    return client, found.get(client.pk, [])
+
+
+@permission_required("visits.add_visit", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def visit_new(request):
+    campaign = campaign_current()
+    if campaign is None or not logging_is_open(campaign=campaign, user=request.user):
+        return render(request, "visits/visit_closed.html", {"campaign": campaign})
+    form_kwargs = {"campaign": campaign, "logger": request.user}
+    if request.method == "GET":
+        form = VisitLogForm(**form_kwargs)
+        ideas = idea_formset(campaign=campaign)
+        return _render_form(request, "pages/visit_form.html", form, ideas, campaign)
+
+    already_saved = visit_by_submission_token(token=request.POST.get("submission_token", ""))
+    if already_saved is not None:
+        return _already_saved(request, already_saved)
+    data = _with_client_picked(request.POST) if request.POST.get("pick_client") else request.POST
+    form = VisitLogForm(data, **form_kwargs)
+    ideas = idea_formset(
+        campaign=campaign, data=request.POST, extra_forms=int("add_idea" in request.POST)
+    )
+    if "add_idea" in request.POST or "preview" in request.POST:
+        return _render_form(request, "pages/visit_form.html", form, ideas, campaign)
+    if form.is_valid() and ideas.is_valid():
+        try:
+            visit = visit_log_with_ideas(
+                campaign=campaign,
+                created_by=request.user,
+                client=form.cleaned_data["client"],
+                new_client=form.new_client(),
+                submission_token=form.cleaned_data["submission_token"],
+                same_day_confirmed=form.cleaned_data["same_day_confirmed"],
+                ideas=[f.idea() for f in ideas if f.has_changed()],
+                **form.visit_values(),
+            )
+        except DuplicateSubmissionError as duplicate:
+            return _already_saved(request, duplicate.visit)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+            if isinstance(error, SameDayVisitError):
+                form.same_day_visit = error.visit
+        else:
+            messages.success(request, _success_message(visit))
+            return redirect(visit)
+    return _render_form(request, "pages/visit_form.html", form, ideas, campaign, status=400)
+
+
+def _with_client_picked(data):
+    """The form as sent, with the client picked among the similar ones instead of a new one."""
+    data = data.copy()
+    data["client"] = data["pick_client"]
+    for name in VisitLogForm.NEW_CLIENT_FIELDS:
+        data.pop(name, None)
+    return data
+
+
+def _already_saved(request, visit):
+    """A form sent twice lands on the visit it made, whatever else it says."""
+    if visit_detail(user=request.user, pk=visit.pk) is None:
+        raise Http404(_("No such visit."))
+    messages.info(request, _("This visit was already saved."))
+    return redirect(visit)
+
+
+def _success_message(visit):
+    if visit.counts:
+        return _("Thank you! The visit is saved and counts for the campaign.")
+    return _("The visit is saved. It does not count for the campaign; see why below.")
+
+
+def _script_text():
+    """The words the form's script shows, translated here like the rest of the page."""
+    return {
+        "searchClients": _("Search for the client"),
+        "searchClientsPlaceholder": _("Name, region or business ID"),
+        "searchStaff": _("Search for a colleague"),
+        "searchStaffPlaceholder": _("Name"),
+        "chosen": _("Chosen: %s"),
+        "added": _("Added: %s"),
+        "remove": _("Remove %s"),
+        "found": _("%s found"),
+        "chosenCoVisitors": _("Chosen co-visitors"),
+        "noClientFound": _("No client found — add a new client below."),
+        "addNewClient": _("Add a new client"),
+    }
+
+
+def _render_form(request, template, form, ideas, campaign, *, visit=None, status=200):
+    client, earlier = _earlier_visits(form, campaign, exclude_visit_id=visit.pk if visit else None)
+    verdict, rule_errors = _verdict_for(form, campaign, visit=visit)
+    context = {
+        "script_text": _script_text(),
+        "form": form,
+        "ideas": ideas,
+        "saved_ideas": ideas_of_visit(visit=visit) if visit else [],
+        "campaign": campaign,
+        "visit": visit,
+        "verdict": verdict,
+        "rule_errors": rule_errors,
+        "chosen_client": client,
+        "earlier_visits": earlier,
+    }
+    return render(request, template, context, status=status)
+
+
+def visit_show(request, pk):
+    visit = visit_or_404(request, pk)
+    others = visits_to_clients(
+        campaign=visit.campaign, client_ids=[visit.client_id], exclude_visit_id=visit.pk
+    ).get(visit.client_id, [])
+    can_edit = visit_editable_by(visit=visit, user=request.user)
+    context = {
+        "visit": visit,
+        "ideas": ideas_of_visit(visit=visit),
+        "verdict": visit.verdict,
+        "can_edit": can_edit,
+        "logging_open": logging_is_open(campaign=visit.campaign, user=request.user),
+        "other_visits": others,
+        "history": visit_history(visit=visit),
+    }
+    return render(request, "pages/visit_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk):
+    visit = visit_or_404(request, pk)
+    if not visit_editable_by(visit=visit, user=request.user):
+        raise PermissionDenied
+    campaign = visit.campaign
+    form_kwargs = {"campaign": campaign, "visit": visit}
+    if request.method == "GET":
+        form = VisitEditForm(initial=VisitEditForm.initial_for(visit), **form_kwargs)
+        ideas = idea_formset(campaign=campaign)
+        return _render_form(request, "pages/visit_edit.html", form, ideas, campaign, visit=visit)
+
+    form = VisitEditForm(request.POST, **form_kwargs)
+    ideas = idea_formset(
+        campaign=campaign, data=request.POST, extra_forms=int("add_idea" in request.POST)
+    )
+    if "add_idea" in request.POST or "preview" in request.POST:
+        return _render_form(request, "pages/visit_edit.html", form, ideas, campaign, visit=visit)
+    if form.is_valid() and ideas.is_valid():
+        try:
+            visit_update_with_ideas(
+                visit=visit,
+                updated_by=request.user,
+                client=form.cleaned_data["client"],
+                status=form.cleaned_data["status"],
+                new_ideas=[f.idea() for f in ideas if f.has_changed()],
+                **form.visit_values(),
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect(visit)
+    return _render_form(
+        request, "pages/visit_edit.html", form, ideas, campaign, visit=visit, status=400
+    )
+
+
+# --- Campaign settings and report (coordinators) -------------------------------------------
+
+
+@permission_required("campaign.change_campaign", raise_exception=True)
+def campaign_edit_view(request, slug):
+    """The settings of a campaign. A change of counting rules or weights after visits exist is
+    first shown (counted visits, and each unit's rank and score, before and after), then saved."""
+    saved = get_object_or_404(Campaign, slug=slug)
+    form = CampaignForm(
+        request.POST if request.method == "POST" else None,
+        instance=Campaign.objects.get(pk=saved.pk),
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        proposed = form.settings()
+        if "confirm" not in request.POST and rule_change_needs_preview(
+            campaign=saved, proposed=proposed
+        ):
+            preview = rule_change_preview(campaign=saved, proposed=proposed)
+        else:
+            try:
+                campaign_update(
+                    campaign=saved,
+                    themes=form.cleaned_data["themes"],
+                    new_theme_names=form.cleaned_data["new_themes"],
+                    make_current=form.cleaned_data["make_current"],
+                    **proposed,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The campaign settings were saved."))
+                return redirect("campaigns:list")
+    return render(
+        request,
+        "campaign/campaign_form.html",
+        {"form": form, "campaign": saved, "preview": preview},
+    )
+
+
+@permission_required("campaign.view_report", raise_exception=True)
+def campaign_report_view(request, slug):
+    campaign = get_object_or_404(Campaign, slug=slug)
+    report = campaign_report(campaign=campaign)
+    if request.GET.get("format") == "xlsx":
+        return report_xlsx_response(report)
+    today = timezone.localdate()
+    return render(
+        request,
+        "pages/campaign_report.html",
+        {
+            "campaign": campaign,
+            "report": report,
+            "today": today,
+            # Visits can still be logged in the grace days, so the standings are final only after.
+            "final": campaign.logging_closes_on < today,
+        },
+    )
