@@ -29,6 +29,7 @@ from campaign.models import (
     Unit,
     business_id_validator,
     client_name_key,
+    normalised_client_name,
 )
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -663,9 +664,7 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
 def _plan_clients(table: Table, columns: dict[str, int], plan: ImportPlan) -> None:
     clients = list(Client.objects.all())
     by_business_id = {c.business_id: c for c in clients if c.business_id}
-    by_name: dict[str, Client] = {}
-    for client in clients:
-        by_name.setdefault(client_name_key(client.name), client)
+    by_name = {client_name_key(client.name): client for client in clients}
     labels = {
         "name": gettext("name"),
         "kind": gettext("kind"),
@@ -678,7 +677,7 @@ def _plan_clients(table: Table, columns: dict[str, int], plan: ImportPlan) -> No
         row = _Row(cells, columns)
         key = row.get("business_id") or row.get("name")
         try:
-            name = row.get("name", max_length=200, label=labels["name"])
+            name = normalised_client_name(row.get("name", max_length=200, label=labels["name"]))
             if not name:
                 raise RowRejected(gettext("The name is missing."))
             values = {"name": name}
@@ -716,10 +715,38 @@ def _plan_clients(table: Table, columns: dict[str, int], plan: ImportPlan) -> No
             plan.outcomes.append(RowOutcome(line, key, Action.REJECT, reason=str(error)))
             continue
         client = by_business_id.get(business_id) if business_id else None
-        if client is None:
-            named = by_name.get(client_name_key(name))
-            if named is not None and (not business_id or not named.business_id):
-                client = named
+        named = by_name.get(client_name_key(name))
+        if client is None and named is not None:
+            if business_id and named.business_id:
+                # Two organisations cannot share a name: the coordinator must tell them apart.
+                plan.outcomes.append(
+                    RowOutcome(
+                        line,
+                        key,
+                        Action.REJECT,
+                        reason=gettext(
+                            "Another client, with business ID %(business_id)s, already has this "
+                            "name. Give this one a name that tells them apart."
+                        )
+                        % {"business_id": named.business_id},
+                    )
+                )
+                continue
+            client = named
+        elif client is not None and named is not None and named.pk != client.pk:
+            plan.outcomes.append(
+                RowOutcome(
+                    line,
+                    key,
+                    Action.REJECT,
+                    reason=gettext(
+                        "Another client already has the name “%(name)s”; two clients cannot "
+                        "share a name."
+                    )
+                    % {"name": named.name},
+                )
+            )
+            continue
         if client is None:
             client = Client(**values)
             plan.to_create.append(client)

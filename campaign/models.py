@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -369,6 +370,18 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=ClientKind.values),
                 name="client_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name__regex=r"^\s|\s$|\s\s|[\t\n\r\f\v]"),
+                name="client_name_normalised",
+                violation_error_message=_(
+                    "A client's name has no leading, trailing or repeated spaces."
+                ),
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="client_unique_name",
+                violation_error_message=_("A client with this name already exists."),
             ),
         ]
 

@@ -9,3 +9,40 @@ def test_no_pending_migrations():
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+@pytest.fixture
+def migrator(transactional_db):
+    """Runs the migrations to a given state, and back to the latest one after the test."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(*targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(list(targets))
+        return executor.loader.project_state(list(targets)).apps
+
+    yield migrate
+    call_command("migrate", verbosity=0)
+
+
+def test_client_names_are_normalised_and_told_apart_before_they_must_be_unique(migrator):
+    old = migrator(("campaign", "0003_campaign_field_messages"))
+    Client = old.get_model("campaign", "Client")
+    Client.objects.create(name="Oulun  kaupunki ")
+    Client.objects.create(name="oulun kaupunki", business_id="0187690-1")
+    Client.objects.create(name="OULUN KAUPUNKI")
+    Client.objects.create(name="Tampere")
+
+    new = migrator(("campaign", "0004_client_name_normalised_and_unique"))
+
+    names = (
+        new.get_model("campaign", "Client").objects.order_by("pk").values_list("name", flat=True)
+    )
+    assert list(names) == [
+        "Oulun kaupunki",
+        "oulun kaupunki (0187690-1)",
+        "OULUN KAUPUNKI (2)",
+        "Tampere",
+    ]

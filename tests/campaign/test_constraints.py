@@ -76,6 +76,17 @@ def test_business_id_unique_when_given_and_blank_allowed_twice():
     assert Client.objects.filter(business_id="").count() == 2
 
 
+@pytest.mark.parametrize("name", ["tampereen KAUPUNKI", "Tampereen kaupunki"])
+def test_two_clients_cannot_share_a_name_whatever_the_case(name):
+    ClientFactory(name="Tampereen kaupunki")
+    rejected(lambda: ClientFactory(name=name))
+
+
+@pytest.mark.parametrize("name", [" Oulu", "Oulu ", "Oulun  kaupunki", "Oulun\tkaupunki", "A\nB"])
+def test_a_client_name_is_stored_without_extra_spaces(name):
+    rejected(lambda: ClientFactory(name=name))
+
+
 def test_client_kind_must_be_known():
     rejected(lambda: ClientFactory(kind="castle"))
 

@@ -326,6 +326,31 @@ def test_clients_import_with_finnish_kinds_and_business_ids(db):
     assert not again.has_changes
 
 
+def test_a_client_name_is_compared_and_stored_without_extra_spaces(db):
+    existing = ClientFactory(name="Oulun kaupunki", business_id="")
+    rows = [["nimi", "maakunta"], ["  OULUN   kaupunki ", "Pohjois-Pohjanmaa"], ["Uusi  Oy", ""]]
+    plan = run_import(ImportKind.CLIENTS, csv_bytes(rows))
+
+    assert [o.action for o in plan.outcomes] == [Action.UPDATE, Action.CREATE]
+    existing.refresh_from_db()
+    assert (existing.name, existing.region) == ("OULUN kaupunki", "Pohjois-Pohjanmaa")
+    assert Client.objects.filter(name="Uusi Oy").exists()
+
+
+def test_two_clients_cannot_share_a_name_in_the_import_either(db):
+    ClientFactory(name="Kaupunki Oy", business_id="0187690-1")
+    ClientFactory(name="Toinen Oy", business_id="3221308-6")
+    another = [["nimi", "y-tunnus"], ["Kaupunki Oy", "2090181-5"]]
+    renamed_to_a_taken_name = [["nimi", "y-tunnus"], ["kaupunki oy", "3221308-6"]]
+
+    rejected = plan_for(ImportKind.CLIENTS, csv_bytes(another)).outcomes[0]
+    assert rejected.action == Action.REJECT
+    assert "0187690-1" in rejected.reason
+    rejected = plan_for(ImportKind.CLIENTS, csv_bytes(renamed_to_a_taken_name)).outcomes[0]
+    assert rejected.action == Action.REJECT
+    assert "Kaupunki Oy" in rejected.reason
+
+
 def test_xlsx_clients_file(db):
     content = xlsx_bytes(
         [
