@@ -121,8 +121,9 @@ def campaign_update(
 
 
 def _a_year_later(day: dt.date) -> dt.date:
+    """The same day a year later; a leap day becomes the last day of February."""
     if (day.month, day.day) == (2, 29):
-        return day
+        return day.replace(year=day.year + 1, day=28)
     return day.replace(year=day.year + 1)
 
 

@@ -6,7 +6,13 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
 from campaign.models import Campaign, RosterEntry
-from campaign.services import campaign_clone, campaign_create, campaign_update, roster_take
+from campaign.services import (
+    campaign_clone,
+    campaign_clone_dates,
+    campaign_create,
+    campaign_update,
+    roster_take,
+)
 from leaderboard.selectors import unit_standings
 from tests.factories import (
     CampaignFactory,
@@ -243,3 +249,17 @@ def test_clone_without_a_short_name_makes_one_from_the_name():
     source = CampaignFactory(slug="kylaan-2026")
     clone = campaign_clone(source=source, name="Kylään 2027", starts_on=START, ends_on=START)
     assert clone.slug == "kylaan-2027"
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "proposed"),
+    [
+        (dt.date(2026, 3, 2), dt.date(2026, 4, 12), (dt.date(2027, 3, 2), dt.date(2027, 4, 12))),
+        # A leap day was proposed unchanged, a year in the past, even after a shifted start.
+        (dt.date(2028, 2, 1), dt.date(2028, 2, 29), (dt.date(2029, 2, 1), dt.date(2029, 2, 28))),
+        (dt.date(2028, 2, 29), dt.date(2028, 4, 10), (dt.date(2029, 2, 28), dt.date(2029, 4, 10))),
+    ],
+)
+def test_a_clone_is_proposed_the_same_days_a_year_later(starts_on, ends_on, proposed):
+    source = CampaignFactory(starts_on=starts_on, ends_on=ends_on)
+    assert campaign_clone_dates(source=source) == proposed
