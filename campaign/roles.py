@@ -1,9 +1,11 @@
 """The three roles of DESIGN §2 as Django groups, and the permissions each one holds.
 
-The data migration and `seed_demo` both call `sync_roles`, so the groups can be restored after a
-test database flush or a hand edit in the admin.
+These lists are the roles' one home. `sync_roles` gives each group exactly its permissions and
+runs after every `migrate` (and after a flush), so a change here reaches every existing database
+on its next deployment.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -66,20 +68,15 @@ ROLE_PERMISSIONS = {
 }
 
 
-def sync_roles(group_model, permission_model) -> None:
-    """Create the role groups and give each exactly its permissions.
-
-    Takes the models as arguments so that a migration can pass its historical ones. Permissions
-    that do not exist yet at that migration are skipped: a migration that adds a permission named
-    above runs this again.
-    """
+def sync_roles(**kwargs) -> None:
+    """Create the role groups and give each exactly its permissions (a post_migrate receiver)."""
     for group_name, permission_names in ROLE_PERMISSIONS.items():
-        group, _created = group_model.objects.get_or_create(name=group_name)
+        group, _created = Group.objects.get_or_create(name=group_name)
         wanted = Q()
         for name in permission_names:
             app_label, codename = name.split(".")
             wanted |= Q(content_type__app_label=app_label, codename=codename)
-        group.permissions.set(permission_model.objects.filter(wanted))
+        group.permissions.set(Permission.objects.filter(wanted))
 
 
 def is_coordinator(user) -> bool:

@@ -11,7 +11,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,7 +48,7 @@ class SeedResult:
 def seed_demo(*, password: str | None = None, today: dt.date | None = None) -> SeedResult:
     today = today or timezone.localdate()
     result = SeedResult()
-    sync_roles(Group, Permission)
+    sync_roles()
     units = _units(result)
     staff = _staff(units, result)
     _demo_users(units, password, result)

@@ -4,21 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 from campaign.models import Campaign, Client, RosterEntry, Staff, Theme, Unit
-from campaign.roles import STAFF, sync_roles
+from campaign.roles import STAFF
 from ideas.models import Idea
 from visits.models import Visit, VisitParticipant
-
-
-def role_group(name: str) -> Group:
-    """The role group, recreated when a transactional test has flushed the data migration's."""
-    group = Group.objects.filter(name=name).first()
-    if group is None:
-        sync_roles(Group, Permission)
-        group = Group.objects.get(name=name)
-    return group
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -46,7 +37,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create:
-            self.groups.add(role_group(extracted or STAFF))
+            self.groups.add(Group.objects.get(name=extracted or STAFF))
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):

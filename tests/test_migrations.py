@@ -1,6 +1,8 @@
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 
@@ -46,3 +48,27 @@ def test_client_names_are_normalised_and_told_apart_before_they_must_be_unique(m
         "OULUN KAUPUNKI (2)",
         "Tampere",
     ]
+
+
+def test_a_changed_permission_list_reaches_an_existing_database_on_migrate(db, monkeypatch):
+    from django.contrib.auth.models import Group
+
+    from campaign import roles
+
+    staff = Group.objects.get(name=roles.STAFF)
+    assert not staff.permissions.filter(codename="view_ideaexport").exists()
+
+    changed = {
+        **roles.ROLE_PERMISSIONS,
+        roles.STAFF: [*roles._STAFF_PERMISSIONS, "ideas.view_ideaexport"],
+    }
+    monkeypatch.setattr(roles, "ROLE_PERMISSIONS", changed)
+    call_command("migrate", verbosity=0)
+
+    assert staff.permissions.filter(codename="view_ideaexport").exists()
+    assert staff.permissions.count() == len(changed[roles.STAFF])
+
+
+def test_the_roles_migration_keeps_its_own_permission_lists():
+    source = Path(settings.BASE_DIR, "campaign", "migrations", "0002_roles.py").read_text()
+    assert "campaign.roles" not in source
