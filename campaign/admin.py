@@ -34,12 +34,6 @@ class ThemeAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
 
 
-class RosterEntryInline(admin.TabularInline):
-    model = RosterEntry
-    extra = 0
-    autocomplete_fields = ["staff", "unit"]
-
-
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "starts_on", "ends_on", "is_current", "min_minutes", "remote_counts"]
