@@ -1,10 +1,12 @@
-from campaign.roles import role_of
+from django.utils.functional import SimpleLazyObject
+
 from campaign.selectors import campaign_current
 
 
 def navigation(request):
-    """The current campaign and the viewer's role, for the header and navigation of every page."""
+    """The current campaign, for the header of every page. Read only when the page shows it: a
+    table rendered inside a page runs the context processors again."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"current_campaign": None, "user_role": None}
-    return {"current_campaign": campaign_current(), "user_role": role_of(user)}
+        return {"current_campaign": None}
+    return {"current_campaign": SimpleLazyObject(campaign_current)}

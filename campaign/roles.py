@@ -7,17 +7,10 @@ on its next deployment.
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 STAFF = "Staff"
 UNIT_MANAGERS = "Unit managers"
 COORDINATORS = "Coordinators"
-
-ROLE_LABELS = {
-    STAFF: _("Staff member"),
-    UNIT_MANAGERS: _("Unit manager"),
-    COORDINATORS: _("Coordinator"),
-}
 
 _STAFF_PERMISSIONS = [
     "campaign.view_campaign",
@@ -82,14 +75,3 @@ def sync_roles(**kwargs) -> None:
 def is_coordinator(user) -> bool:
     """Coordinators see and change everything of the organisation's campaigns."""
     return user.has_perm("visits.view_all_visits")
-
-
-def role_of(user) -> str | None:
-    """The highest role of a user, for display and navigation."""
-    if not user.is_authenticated:
-        return None
-    if is_coordinator(user):
-        return COORDINATORS
-    if user.has_perm("visits.view_unit_visits"):
-        return UNIT_MANAGERS
-    return STAFF

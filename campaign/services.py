@@ -280,6 +280,8 @@ def _import_units(plan: ImportPlan) -> None:
     for unit in [*inside, *plan.to_update]:
         unit.parent = by_code[unit._parent_code.casefold()] if unit._parent_code else None
     Unit.objects.bulk_create(inside)
+    # Saved one by one: few units change at a time, and each change is audited and seen by what
+    # follows the units (a department counts its units' joint visits once).
     for unit in plan.to_update:
         unit.full_clean(validate_unique=False, validate_constraints=False)
-    Unit.objects.bulk_update(plan.to_update, plan.update_fields)
+        unit.save(update_fields=plan.update_fields)

@@ -19,7 +19,7 @@ from campaign.models import Campaign, Client, RosterEntry, Staff, Theme, Unit
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS, sync_roles
 from demo import data
 from ideas.models import Idea
-from leaderboard.services import leaderboard_rebuild
+from leaderboard.services import figures_rebuild
 from visits.models import Visit, VisitParticipant
 
 DEMO_USERS = {
@@ -77,9 +77,9 @@ def seed_demo(*, password: str | None = None, today: dt.date | None = None) -> S
     rng = random.Random(2026)
     _visits_and_ideas(previous, staff, clients, themes, units, 90, today, rng, result)
     _visits_and_ideas(current, staff, clients, themes, units, 220, today, rng, result)
-    # The visits above were bulk-created without the services, so recompute the leaderboard.
+    # The rows above were bulk-created, which no receiver sees: compute the figures.
     for campaign in (previous, current):
-        leaderboard_rebuild(campaign=campaign)
+        figures_rebuild(campaign=campaign)
     return result
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -31,9 +32,17 @@ class IdeaQuerySet(models.QuerySet):
     def not_duplicate(self):
         return self.exclude(status=Idea.Status.DUPLICATE)
 
+    def of_counted_visits(self):
+        return self.filter(visit__in=Visit.objects.counted())
+
     def counted(self):
         """The ideas that count for their campaign: not duplicates, from visits that count."""
-        return self.not_duplicate().filter(visit__in=Visit.objects.counted())
+        return self.of_counted_visits().not_duplicate()
+
+    def with_counting_day(self):
+        """`counting_day`: the day an idea starts to count, the later of the day it was recorded
+        and its visit's day (an idea noted on a planned visit counts once the visit is done)."""
+        return self.annotate(counting_day=Greatest(TruncDate("created_at"), F("visit__visited_on")))
 
     def accepted(self):
         """Ideas the organisation has taken up: accepted, in progress or implemented."""

@@ -1,51 +1,53 @@
-"""The leaderboard's figures, read in a fixed, small number of queries whatever the data size.
+"""The campaign's figures as the pages show them: the leaderboard, the front page, the report and
+the rule-change preview all read them here.
 
-The expensive part — distinct visits, visitors and ideas per unit over every counted visit — is
-computed from the source tables once and kept in `StandingsSnapshot` until a visit, idea or roster
-write calls `leaderboard_invalidate` (or the campaign's counting rules or roster change, which are
-part of the snapshot's key). Everything cheap is read live on every request: the roster's
-headcounts, the units' names, and the campaign's scoring weights, so a coordinator's change of
-weights or minimum unit size shows at once.
+They come from the small tables `leaderboard.models` keeps per unit and day, per visitor, per
+unit's tally and per client, read whole in a fixed number of queries whatever the number of
+visits; the parts a change has marked stale and that are not yet recomputed are computed from the
+source tables instead (`leaderboard.tallies`), so what a page shows always equals a computation
+from scratch. The roster (headcounts, leaders), unit names and the campaign's weights are read
+live.
 """
 
 import datetime as dt
-import hashlib
-import json
-from collections.abc import Callable
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 
-from django.db import connection, transaction
-from django.db.models import (
-    Avg,
-    BooleanField,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-)
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from campaign.models import Campaign, RosterEntry, Unit
-from ideas.models import IS_ACCEPTED, Idea
-from leaderboard import scoring
-from leaderboard.models import LeaderboardGeneration, StandingsSnapshot
-from visits.models import Visit, VisitParticipant
+from campaign.models import Campaign, Client, RosterEntry, Theme, Unit
+from leaderboard import scoring, tallies
+from leaderboard.models import (
+    ClientReached,
+    IdeaTally,
+    StaleFigures,
+    UnitDay,
+    UnitTally,
+    UnitVisitor,
+)
+from leaderboard.tallies import UnitKey
 
 UNITS = "units"
 DEPARTMENTS = "departments"
 LEVELS = (UNITS, DEPARTMENTS)
 RANK_CHANGE_DAYS = 7
-# A safety net for writes that bypass the services (the Django admin, a bulk import): a snapshot
-# is recomputed at the latest after this long.
-SNAPSHOT_MAX_AGE = dt.timedelta(hours=1)
-# First key of the PostgreSQL advisory lock taken while a campaign's figures are computed.
-LOCK_NAMESPACE = 5_301_001
+DAY_FIELDS = (
+    "unit_id",
+    "day",
+    "visits",
+    "ideas",
+    "accepted",
+    "dept_visits",
+    "dept_ideas",
+    "dept_accepted",
+    "org_visits",
+    "org_ideas",
+    "org_accepted",
+)
+TALLY_FIELDS = ("unit_id", "planned", "cancelled", "done", *[f"rating_{n}" for n in range(1, 6)])
 
 
 @dataclass(frozen=True)
@@ -167,336 +169,208 @@ class Leaderboard:
         return per_unit * self.ranked_units if per_unit else None
 
 
-def organisation_figures(*, campaign: Campaign) -> OrganisationFigures:
-    """The organisation's figures: the front page, the report and its comparison read them."""
-    visits = Visit.objects.in_campaign(campaign)
-    counted = visits.counted()
-    leader = RosterEntry.objects.filter(
-        campaign=campaign, staff=OuterRef("staff"), is_leadership=True
-    )
-    status_counts = visits.aggregate(
-        total=Count("pk"),
-        planned=Count("pk", filter=Q(status=Visit.Status.PLANNED)),
-        cancelled=Count("pk", filter=Q(status=Visit.Status.CANCELLED)),
-    )
-    counted_figures = counted.aggregate(
-        visits=Count("pk", distinct=True),
-        clients=Count("client", distinct=True),
-        benefit=Avg("benefit_rating"),
-    )
-    people = VisitParticipant.objects.filter(visit__in=counted).aggregate(
-        visitors=Count("staff", distinct=True),
-        leaders=Count("staff", distinct=True, filter=Q(Exists(leader))),
-    )
-    roster = RosterEntry.objects.filter(campaign=campaign).aggregate(
-        headcount=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True))
-    )
-    ideas = (
-        Idea.objects.in_campaign(campaign)
-        .counted()
-        .aggregate(ideas=Count("pk"), accepted=Count("pk", filter=IS_ACCEPTED))
-    )
-    counted_visits = counted_figures["visits"]
-    return OrganisationFigures(
-        counted_visits=counted_visits,
-        normal_client_work=status_counts["total"]
-        - status_counts["planned"]
-        - status_counts["cancelled"]
-        - counted_visits,
-        planned=status_counts["planned"],
-        cancelled=status_counts["cancelled"],
-        clients_reached=counted_figures["clients"],
-        headcount=roster["headcount"],
-        visitors=people["visitors"],
-        leaders_on_roster=roster["leaders"],
-        leaders_visited=people["leaders"],
-        ideas=ideas["ideas"],
-        accepted_ideas=ideas["accepted"],
-        average_benefit=(
-            float(counted_figures["benefit"]) if counted_figures["benefit"] is not None else None
-        ),
-    )
+# --- The stored rows, with the stale parts computed afresh ------------------------------------
 
 
-# --- computing from the source tables (the slow part, cached) ---------------------------------
+class Figures:
+    """A campaign's figure rows as plain tuples, each part read once, when first asked for.
+
+    `from_source` computes every part from the source tables instead of reading what is stored:
+    for the rule-change preview, which tries proposed rules inside a transaction it rolls back."""
+
+    def __init__(self, campaign: Campaign, *, from_source: bool = False):
+        self.campaign = campaign
+        notes = StaleFigures.objects.filter(campaign=campaign).values_list(
+            "unit_id", "client_id", "everything"
+        )
+        if from_source:
+            notes = [(None, None, True)]
+        self.everything_stale = False
+        self.stale_units: set[UnitKey] = set()
+        self.stale_clients: set[int] = set()
+        for unit_id, client_id, everything in notes:
+            if everything:
+                self.everything_stale = True
+            elif client_id is not None:
+                self.stale_clients.add(client_id)
+            else:
+                self.stale_units.add(unit_id)
+
+    def _stored(self, model):
+        rows = model.objects.filter(campaign=self.campaign)
+        if self.stale_units:
+            known = [unit for unit in self.stale_units if unit is not None]
+            rows = rows.exclude(unit_id__in=known)
+            if None in self.stale_units:
+                rows = rows.exclude(unit__isnull=True)
+        return rows
+
+    @cached_property
+    def _fresh(self) -> tallies.UnitRows:
+        if self.everything_stale:
+            return tallies.unit_rows(self.campaign)
+        if self.stale_units:
+            return tallies.unit_rows(self.campaign, self.stale_units)
+        return tallies.UnitRows()
+
+    @cached_property
+    def days(self) -> list[tuple]:
+        fresh = [tuple(getattr(row, name) for name in DAY_FIELDS) for row in self._fresh.days]
+        if self.everything_stale:
+            return fresh
+        return [*self._stored(UnitDay).values_list(*DAY_FIELDS), *fresh]
+
+    @cached_property
+    def visitors(self) -> list[tuple[int, int, dt.date]]:
+        """(unit, staff, first day)."""
+        fresh = [(row.unit_id, row.staff_id, row.first_day) for row in self._fresh.visitors]
+        if self.everything_stale:
+            return fresh
+        stored = self._stored(UnitVisitor).values_list("unit_id", "staff_id", "first_day")
+        return [*stored, *fresh]
+
+    @cached_property
+    def visit_tallies(self) -> list[tuple]:
+        fresh = [tuple(getattr(row, name) for name in TALLY_FIELDS) for row in self._fresh.tallies]
+        if self.everything_stale:
+            return fresh
+        return [*self._stored(UnitTally).values_list(*TALLY_FIELDS), *fresh]
+
+    @cached_property
+    def idea_tallies(self) -> list[tuple[int | None, str, bool, int]]:
+        """(theme, status, whether they count, ideas)."""
+        fresh = [(row.theme_id, row.status, row.counts, row.ideas) for row in self._fresh.ideas]
+        if self.everything_stale:
+            return fresh
+        stored = self._stored(IdeaTally).values_list("theme_id", "status", "counts", "ideas")
+        return [*stored, *fresh]
+
+    def visit_tally(self) -> tuple[int, ...]:
+        """The organisation's (planned, cancelled, done, rating_1 … rating_5) visits."""
+        columns = [row[1:] for row in self.visit_tallies]
+        return tuple(sum(column) for column in zip(*columns, strict=True)) or (0,) * 8
+
+    @cached_property
+    def clients(self) -> dict[int, dt.date]:
+        """Client → the day of its first counted visit, for the clients reached."""
+        if self.everything_stale:
+            rows = tallies.client_rows(self.campaign)
+            return {row.client_id: row.first_day for row in rows if row.first_day}
+        stored = ClientReached.objects.filter(
+            campaign=self.campaign, first_day__isnull=False
+        ).exclude(client_id__in=self.stale_clients)
+        reached = dict(stored.values_list("client_id", "first_day"))
+        for row in tallies.client_rows(self.campaign, self.stale_clients):
+            if row.first_day:
+                reached[row.client_id] = row.first_day
+        return reached
 
 
-def _counted_visits(campaign: Campaign):
-    return Visit.objects.in_campaign(campaign).counted()
+# --- Standings --------------------------------------------------------------------------------
 
 
-# One pass over the counted visits' participants gives every unit's figures both today and on an
-# earlier day. Distinct pairs are formed first and then counted, which PostgreSQL does with hash
-# aggregates: several times faster than COUNT(DISTINCT …) at a million visits.
-ACTIVITY_SQL = """
-WITH counted AS ({counted}),
-participation AS {materialized} (
-    SELECT {group} AS grp, p.visit_id, p.staff_id, counted.visited_on
-    FROM visits_visitparticipant p
-    JOIN counted ON counted.id = p.visit_id
-    {unit_join}
-),
-visit_pairs AS {materialized} (
-    SELECT DISTINCT grp, visit_id, visited_on FROM participation
-),
-leader AS (
-    SELECT staff_id FROM campaign_rosterentry WHERE campaign_id = %s AND is_leadership
-),
-visit_figures AS (
-    SELECT grp, count(*) AS visits, count(*) FILTER (WHERE visited_on <= %s) AS visits_before
-    FROM visit_pairs
-    GROUP BY grp
-),
-visitor_figures AS (
-    SELECT grp, count(*) AS visitors,
-           count(*) FILTER (WHERE first_on <= %s) AS visitors_before,
-           count(leader.staff_id) AS leaders,
-           count(leader.staff_id) FILTER (WHERE first_on <= %s) AS leaders_before
-    FROM (SELECT grp, staff_id, min(visited_on) AS first_on
-          FROM participation GROUP BY grp, staff_id) visitors
-    LEFT JOIN leader USING (staff_id)
-    GROUP BY grp
-),
-idea_figures AS (
-    SELECT grp, count(*) AS ideas, count(*) FILTER (WHERE accepted) AS accepted,
-           count(*) FILTER (WHERE counted_before) AS ideas_before,
-           count(*) FILTER (WHERE accepted AND counted_before) AS accepted_before
-    FROM (
-        SELECT DISTINCT pairs.grp, idea.id, idea.accepted,
-               (idea.created_at < %s AND pairs.visited_on <= %s) AS counted_before
-        FROM ({ideas}) idea
-        JOIN visit_pairs pairs ON pairs.visit_id = idea.visit_id
-    ) unit_ideas
-    GROUP BY grp
-)
-SELECT grp,
-       coalesce(v.visits, 0), coalesce(p.visitors, 0), coalesce(p.leaders, 0),
-       coalesce(i.ideas, 0), coalesce(i.accepted, 0),
-       coalesce(v.visits_before, 0), coalesce(p.visitors_before, 0),
-       coalesce(p.leaders_before, 0), coalesce(i.ideas_before, 0),
-       coalesce(i.accepted_before, 0)
-FROM visit_figures v
-FULL JOIN visitor_figures p USING (grp)
-FULL JOIN idea_figures i USING (grp)
-"""
-
-
-def _compute_activity(campaign: Campaign, as_of: dt.date | None, level: str) -> dict:
-    """Counted visits, visitors, leaders, ideas and accepted ideas per unit (or department), now
-    and on the day `as_of` (visits dated and ideas recorded by then), in one query."""
-    counted_sql, counted_params = (
-        _counted_visits(campaign).order_by().values("id", "visited_on").query.sql_with_params()
-    )
-    ideas_sql, ideas_params = (
-        Idea.objects.in_campaign(campaign)
-        .counted()
-        .order_by()
-        .annotate(accepted=ExpressionWrapper(IS_ACCEPTED, output_field=BooleanField()))
-        .values("id", "visit_id", "created_at", "accepted")
-        .query.sql_with_params()
-    )
-    if level == DEPARTMENTS:
-        group, unit_join = "coalesce(u.parent_id, u.id)", "JOIN campaign_unit u ON u.id = p.unit_id"
-    else:
-        group, unit_join = "p.unit_id", ""
-    postgresql = connection.vendor == "postgresql"
-    sql = ACTIVITY_SQL.format(
-        counted=counted_sql,
-        group=group,
-        unit_join=unit_join,
-        # PostgreSQL would otherwise inline the CTEs and compute the participation three times.
-        materialized="MATERIALIZED" if postgresql else "",
-        ideas=ideas_sql,
-    )
-    if as_of:
-        day_after = timezone.make_aware(dt.datetime.combine(as_of, dt.time.min))
-        day_after += dt.timedelta(days=1)
-    else:
-        as_of, day_after = dt.date.max, dt.datetime.max.replace(tzinfo=dt.UTC)
-    day = connection.ops.adapt_datefield_value(as_of)
-    recorded_before = connection.ops.adapt_datetimefield_value(day_after)
-    params = [
-        *counted_params,
-        campaign.pk,
-        day,
-        day,
-        day,
-        recorded_before,
-        day,
-        *ideas_params,
-    ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if postgresql:
-            # Memory for the distinct pairs of a million visits to be hashed, not sorted on disk.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return {
-        "now": {str(row[0]): list(row[1:6]) for row in rows},
-        "before": {str(row[0]): list(row[6:11]) for row in rows if any(row[6:11])},
-    }
-
-
-def _compute_daily(campaign: Campaign) -> dict:
-    """Counted visits per day, and ideas per day they started to count: recorded, and their
-    visit done (an idea noted on a planned visit counts from the visit's day)."""
-    counted = _counted_visits(campaign).order_by()
-    visits = counted.values("visited_on").annotate(n=Count("pk")).values_list("visited_on", "n")
-    ideas = (
-        Idea.objects.in_campaign(campaign)
-        .counted()
-        .annotate(day=Greatest(TruncDate("created_at"), F("visit__visited_on")))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    return {
-        "visits": {day.isoformat(): n for day, n in visits},
-        "ideas": {day.isoformat(): n for day, n in ideas},
-    }
-
-
-# --- the snapshot cache -----------------------------------------------------------------------
-
-
-def _roster_rows(campaign: Campaign) -> list[tuple]:
-    """(unit, department or None, headcount, leaders on the roster, and two checksums of who
-    they are) per unit, read live."""
-    leadership = Q(is_leadership=True)
-    rows = (
+def _roster_rows(campaign: Campaign) -> list[tuple[int, int | None, int, int]]:
+    """(unit, department or None, headcount, leaders on the roster) per unit, read live."""
+    return list(
         RosterEntry.objects.filter(campaign=campaign)
         .values_list("unit", "unit__parent")
-        .annotate(
-            headcount=Count("pk"),
-            leaders=Count("pk", filter=leadership),
-            members=Sum("staff_id"),
-            leader_members=Sum("staff_id", filter=leadership),
-        )
+        .annotate(headcount=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True)))
         .order_by("unit")
     )
-    return [tuple(row) for row in rows]
 
 
-def _fingerprint(campaign: Campaign, roster: list) -> str:
-    """What the stored counts depend on besides the visits and ideas themselves: the campaign's
-    counting rules and who is on the roster in which unit, and who of them leads. A change to
-    either makes a new key, so old counts are not read even if the code that made the change
-    forgot to invalidate (the roster is compared by per-unit checksums of staff ids)."""
-    rules = [
-        campaign.starts_on.isoformat(),
-        campaign.ends_on.isoformat(),
-        campaign.min_minutes,
-        campaign.remote_counts,
-        roster,
-    ]
-    return hashlib.sha256(json.dumps(rules, default=str).encode()).hexdigest()[:20]
-
-
-def _current_generation(campaign: Campaign):
-    return Coalesce(
-        Subquery(LeaderboardGeneration.objects.filter(campaign=campaign).values("generation")[:1]),
-        0,
+def _leaders(campaign: Campaign) -> set[int]:
+    return set(
+        RosterEntry.objects.filter(campaign=campaign, is_leadership=True).values_list(
+            "staff_id", flat=True
+        )
     )
 
 
-def _stored(campaign: Campaign, keys: list[str]) -> dict:
-    return dict(
-        StandingsSnapshot.objects.filter(
-            campaign=campaign,
-            key__in=keys,
-            generation=_current_generation(campaign),
-            created_at__gte=timezone.now() - SNAPSHOT_MAX_AGE,
-        ).values_list("key", "data")
+def _units(ids: set[int]) -> dict[int, Unit]:
+    """The units by id, and their departments."""
+    units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=ids).select_related("parent")}
+    return units | {unit.parent.pk: unit.parent for unit in units.values() if unit.parent}
+
+
+@dataclass
+class _Activity:
+    visits: int = 0
+    ideas: int = 0
+    accepted: int = 0
+    visitors: int = 0
+    leaders: int = 0
+
+    def as_tuple(self) -> tuple[int, int, int, int, int]:
+        return self.visits, self.visitors, self.leaders, self.ideas, self.accepted
+
+
+def _activity(
+    figures: Figures, level: str, departments: dict[int, int], leaders: set[int], last: dt.date
+) -> dict[int, _Activity]:
+    """Each group's figures up to and including the day `last`: a unit, or a department with a
+    joint visit of two of its units counted once."""
+    by_group: dict[int, _Activity] = defaultdict(_Activity)
+    for (
+        unit,
+        day,
+        visits,
+        ideas,
+        accepted,
+        dept_visits,
+        dept_ideas,
+        dept_accepted,
+        *_org,
+    ) in figures.days:
+        if unit is None or day > last:
+            continue
+        if level == DEPARTMENTS:
+            visits, ideas, accepted = dept_visits, dept_ideas, dept_accepted
+        activity = by_group[departments[unit] if level == DEPARTMENTS else unit]
+        activity.visits += visits
+        activity.ideas += ideas
+        activity.accepted += accepted
+    first_days: dict[tuple[int, int], dt.date] = {}
+    for unit, staff, first_day in figures.visitors:
+        key = (departments[unit] if level == DEPARTMENTS else unit, staff)
+        if key not in first_days or first_day < first_days[key]:
+            first_days[key] = first_day
+    for (group, staff), first_day in first_days.items():
+        if first_day <= last:
+            by_group[group].visitors += 1
+            by_group[group].leaders += staff in leaders
+    return by_group
+
+
+def _totals(figures: Figures, last: dt.date = dt.date.max) -> CampaignTotals:
+    """The organisation's counted visits and ideas up to `last`: a joint visit counts once."""
+    visits = sum(row[8] for row in figures.days if row[1] <= last)
+    ideas = sum(row[9] for row in figures.days if row[1] <= last)
+    return CampaignTotals(
+        visits=visits, ideas=ideas, idea_yield=scoring.ratio(ideas, visits) or 0.0
     )
-
-
-def _cached(campaign: Campaign, parts: dict[str, Callable[[], dict]], fingerprint: str) -> dict:
-    """The named parts, from the snapshot table when fresh (one query), else computed and stored
-    (a fixed number of queries more)."""
-    keys = {name: f"{name}:{fingerprint}" for name in parts}
-    found = _stored(campaign, list(keys.values()))
-    missing = [name for name in parts if keys[name] not in found]
-    if not missing:
-        return {name: found[keys[name]] for name in parts}
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # One process computes a campaign's figures at a time; the others wait for it and
-            # read what it stored, instead of all running the same heavy queries at once.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, campaign.pk]
-                )
-            found |= _stored(campaign, [keys[name] for name in missing])
-            missing = [name for name in missing if keys[name] not in found]
-        if missing:
-            # Read the generation before the source tables: if a write commits meanwhile, these
-            # figures are stored under the old generation and never read.
-            generation = (
-                LeaderboardGeneration.objects.filter(campaign=campaign)
-                .values_list("generation", flat=True)
-                .first()
-                or 0
-            )
-            computed = {name: parts[name]() for name in missing}
-            StandingsSnapshot.objects.bulk_create(
-                [
-                    StandingsSnapshot(
-                        campaign=campaign, key=keys[name], generation=generation, data=data
-                    )
-                    for name, data in computed.items()
-                ],
-                update_conflicts=True,
-                unique_fields=["campaign", "key"],
-                update_fields=["generation", "data", "created_at"],
-            )
-            found |= {keys[name]: data for name, data in computed.items()}
-            # Snapshots past their age are never read again (other days, older rules).
-            StandingsSnapshot.objects.filter(
-                campaign=campaign, created_at__lt=timezone.now() - SNAPSHOT_MAX_AGE
-            ).delete()
-    return {name: found[keys[name]] for name in parts}
-
-
-def _parts(campaign: Campaign, level: str, as_of: dt.date | None) -> dict:
-    return {
-        f"{level}@{as_of.isoformat() if as_of else 'now'}": lambda: _compute_activity(
-            campaign, as_of, level
-        ),
-        "daily": lambda: _compute_daily(campaign),
-    }
-
-
-def _read(campaign: Campaign, level: str, as_of: dt.date | None, roster: list):
-    """(activity, daily) for the campaign, from the snapshots or computed."""
-    parts = _parts(campaign, level, as_of)
-    data = _cached(campaign, parts, _fingerprint(campaign, roster))
-    activity_name, _daily = parts
-    return data[activity_name], data["daily"]
-
-
-# --- assembling the standings (cheap, every request) ------------------------------------------
 
 
 def _standings(
     campaign: Campaign,
     level: str,
-    roster: list,
-    groups: dict[str, list[int]],
-    totals: "CampaignTotals",
+    roster: list[tuple],
+    activity: dict[int, _Activity],
+    totals: CampaignTotals,
     units: dict[int, Unit],
 ) -> list[UnitStanding]:
     headcounts: dict[int, list[int]] = {}
-    for unit_id, department_id, headcount, leaders, *_checksums in roster:
+    for unit_id, department_id, headcount, leaders in roster:
         group = (department_id or unit_id) if level == DEPARTMENTS else unit_id
         figures = headcounts.setdefault(group, [0, 0])
         figures[0] += headcount
         figures[1] += leaders
     standings = []
-    for group in sorted(set(headcounts) | {int(key) for key in groups}):
+    for group in sorted(set(headcounts) | set(activity)):
         if group not in units:
-            continue  # a unit renumbered or removed since the figures were stored
+            continue  # a unit removed from the organisation since
         headcount, leaders_on_roster = headcounts.get(group, (0, 0))
-        visits, visitors, leaders, ideas, accepted = groups.get(str(group), (0, 0, 0, 0, 0))
+        visits, visitors, leaders, ideas, accepted = activity.get(group, _Activity()).as_tuple()
         standings.append(
             UnitStanding(
                 unit=units[group],
@@ -531,55 +405,64 @@ def _standings(
     return sorted(standings, key=lambda s: (s.rank is None, s.rank or 0, s.unit.name))
 
 
-def _units(roster: list, activity: dict) -> dict[int, Unit]:
-    ids = {row[0] for row in roster} | {row[1] for row in roster if row[1]}
-    ids |= {int(key) for key in activity["now"]}
-    return {unit.pk: unit for unit in Unit.objects.filter(pk__in=ids).select_related("parent")}
+class _Board:
+    """What every view of the standings needs, read once."""
 
+    def __init__(self, campaign: Campaign, figures: Figures | None = None):
+        self.campaign = campaign
+        self.figures = figures or Figures(campaign)
+        self.roster = _roster_rows(campaign)
+        self.leaders = _leaders(campaign)
+        ids = {row[0] for row in self.roster} | {row[1] for row in self.roster if row[1]}
+        ids |= {row[0] for row in self.figures.days if row[0] is not None}
+        ids |= {row[0] for row in self.figures.visitors}
+        self.units = _units(ids)
+        self.departments = {pk: unit.department.pk for pk, unit in self.units.items()}
 
-def _totals(daily: dict, as_of: dt.date | None = None) -> CampaignTotals:
-    """Organisation totals from the daily counts: a joint visit counts once here."""
-    last = (as_of or dt.date.max).isoformat()
-    visits = sum(n for day, n in daily["visits"].items() if day <= last)
-    ideas = sum(n for day, n in daily["ideas"].items() if day <= last)
-    return CampaignTotals(
-        visits=visits, ideas=ideas, idea_yield=scoring.ratio(ideas, visits) or 0.0
-    )
+    def standings(self, level: str, last: dt.date = dt.date.max) -> list[UnitStanding]:
+        activity = _activity(self.figures, level, self.departments, self.leaders, last)
+        return _standings(
+            self.campaign, level, self.roster, activity, _totals(self.figures, last), self.units
+        )
 
 
 def unit_standings(
-    *, campaign: Campaign, as_of: dt.date | None = None, level: str = UNITS
+    *,
+    campaign: Campaign,
+    as_of: dt.date | None = None,
+    level: str = UNITS,
+    from_source: bool = False,
+    figures: Figures | None = None,
 ) -> list[UnitStanding]:
     """Every unit on the campaign roster or credited with a counted visit, ranked by score.
 
-    `as_of` limits the figures to visits dated and ideas recorded on or before that day;
+    `as_of` limits the figures to visits dated and ideas counting on or before that day;
     `level=DEPARTMENTS` rolls units up into their departments (a joint visit of two units of one
-    department counts once for it). Three queries when the figures are stored, whatever the data
-    size."""
-    roster = _roster_rows(campaign)
-    activity, daily = _read(campaign, level, as_of, roster)
-    groups = activity["before"] if as_of else activity["now"]
-    return _standings(
-        campaign, level, roster, groups, _totals(daily, as_of), _units(roster, activity)
-    )
+    department counts once for it); `from_source` computes them from the source tables (see
+    `Figures`). A page that shows several views of a campaign's figures passes one `figures`."""
+    figures = figures or Figures(campaign, from_source=from_source)
+    return _Board(campaign, figures).standings(level, as_of or dt.date.max)
 
 
 def campaign_totals(*, campaign: Campaign, as_of: dt.date | None = None) -> CampaignTotals:
     """Organisation totals: a joint visit counts once here, however many units it credits."""
-    _activity, daily = _read(campaign, UNITS, as_of, _roster_rows(campaign))
-    return _totals(daily, as_of)
+    return _totals(Figures(campaign), as_of or dt.date.max)
 
 
-def _days(campaign: Campaign, daily: dict, today: dt.date) -> list[DayProgress]:
+def _days(campaign: Campaign, figures: Figures, today: dt.date) -> list[DayProgress]:
     """Cumulative counted visits and ideas for each campaign day up to today. Ideas that started
     to count in the grace days after the end are added to the last day."""
+    visits_by_day: Counter = Counter()
+    ideas_by_day: Counter = Counter()
+    for row in figures.days:
+        visits_by_day[row[1]] += row[8]
+        ideas_by_day[row[1]] += row[9]
     last = min(today, campaign.ends_on)
     days, visits, ideas = [], 0, 0
-    ideas_by_day = {dt.date.fromisoformat(day): n for day, n in daily["ideas"].items()}
     day = campaign.starts_on
     while day <= last:
-        visits += daily["visits"].get(day.isoformat(), 0)
-        ideas += ideas_by_day.get(day, 0)
+        visits += visits_by_day[day]
+        ideas += ideas_by_day[day]
         if day == campaign.ends_on:
             ideas += sum(n for d, n in ideas_by_day.items() if d > campaign.ends_on)
         days.append(DayProgress(day=day, visits=visits, ideas=ideas))
@@ -590,39 +473,26 @@ def _days(campaign: Campaign, daily: dict, today: dt.date) -> list[DayProgress]:
 def leaderboard_page(
     *, campaign: Campaign, level: str = UNITS, today: dt.date | None = None
 ) -> Leaderboard:
-    """The standings with each row's rank a week earlier, the totals and the daily progress, in
-    three queries when the figures are stored."""
+    """The standings with each row's rank a week earlier, the totals and the daily progress."""
     today = today or timezone.localdate()
     compared_with = today - dt.timedelta(days=RANK_CHANGE_DAYS)
     if compared_with < campaign.starts_on:
         compared_with = None
-    roster = _roster_rows(campaign)
-    activity, daily = _read(campaign, level, compared_with, roster)
-    units = _units(roster, activity)
-    totals = _totals(daily)
-    standings = _standings(campaign, level, roster, activity["now"], totals, units)
+    board = _Board(campaign)
+    standings = board.standings(level)
     if compared_with:
-        earlier = _standings(
-            campaign, level, roster, activity["before"], _totals(daily, compared_with), units
-        )
-        before = {s.unit.pk: s.rank for s in earlier}
+        before = {s.unit.pk: s.rank for s in board.standings(level, compared_with)}
         standings = [replace(s, previous_rank=before.get(s.unit.pk)) for s in standings]
     return Leaderboard(
         campaign=campaign,
         level=level,
         standings=standings,
-        totals=totals,
+        totals=_totals(board.figures),
         compared_with=compared_with,
-        days=_days(campaign, daily, today),
-        ranked_units=sum(row[2] >= campaign.min_unit_size for row in roster),
-        units=units,
+        days=_days(campaign, board.figures, today),
+        ranked_units=sum(row[2] >= campaign.min_unit_size for row in board.roster),
+        units=board.units,
     )
-
-
-def rebuild_snapshots(*, campaign: Campaign, today: dt.date | None = None) -> None:
-    """Compute and store everything the leaderboard page reads, from the source tables."""
-    for level in LEVELS:
-        leaderboard_page(campaign=campaign, level=level, today=today)
 
 
 @dataclass(frozen=True)
@@ -631,12 +501,94 @@ class MyStanding:
     ranked_units: int
 
 
-def unit_standing_for(*, user, campaign: Campaign) -> MyStanding | None:
-    """The standing of the user's own unit, for the dashboard; None when it has no row."""
+def unit_standing_for(
+    *, user, campaign: Campaign, figures: Figures | None = None
+) -> MyStanding | None:
+    """The standing of the user's own unit, for the front page; None when it has no row."""
     if not user.unit_id:
         return None
-    standings = unit_standings(campaign=campaign)
+    standings = unit_standings(campaign=campaign, figures=figures)
     mine = next((s for s in standings if s.unit.pk == user.unit_id), None)
     if mine is None:
         return None
     return MyStanding(standing=mine, ranked_units=sum(s.ranked for s in standings))
+
+
+# --- The organisation's figures and the report's tallies --------------------------------------
+
+
+def organisation_figures(
+    *, campaign: Campaign, figures: Figures | None = None
+) -> OrganisationFigures:
+    """The organisation's figures: the front page, the report and its comparison read them."""
+    figures = figures or Figures(campaign)
+    roster = RosterEntry.objects.filter(campaign=campaign).aggregate(
+        headcount=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True))
+    )
+    leaders = _leaders(campaign)
+    visitors = {staff for _unit, staff, _day in figures.visitors}
+    totals = _totals(figures)
+    planned, cancelled, done, *ratings = figures.visit_tally()
+    rated = sum(ratings)
+    return OrganisationFigures(
+        counted_visits=totals.visits,
+        normal_client_work=done - totals.visits,
+        planned=planned,
+        cancelled=cancelled,
+        clients_reached=len(figures.clients),
+        headcount=roster["headcount"],
+        visitors=len(visitors),
+        leaders_on_roster=roster["leaders"],
+        leaders_visited=len(visitors & leaders),
+        ideas=totals.ideas,
+        accepted_ideas=sum(row[10] for row in figures.days),
+        average_benefit=(
+            sum(n * count for n, count in enumerate(ratings, start=1)) / rated if rated else None
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ReportTallies:
+    """The report's breakdowns, from the same figures as everything else."""
+
+    clients_by_kind: list[tuple[str, int]]  # (kind, clients), most first
+    clients_by_region: list[tuple[str, int]]  # (region or "", clients), most first
+    ideas_by_theme: list[tuple[str, int]]  # (theme name or "", ideas that count), most first
+    ideas_by_status: dict[str, int]  # status → ideas of counted visits, duplicates included
+    benefit_ratings: dict[int, int]  # visitor's rating 1–5 → counted visits
+
+
+def report_tallies(*, campaign: Campaign, figures: Figures | None = None) -> ReportTallies:
+    figures = figures or Figures(campaign)
+    kinds: Counter = Counter()
+    regions: Counter = Counter()
+    for kind, region in Client.objects.filter(pk__in=list(figures.clients)).values_list(
+        "kind", "region"
+    ):
+        kinds[kind] += 1
+        regions[region] += 1
+    themes: Counter = Counter()
+    statuses: Counter = Counter()
+    for theme_id, status, counts, ideas in figures.idea_tallies:
+        statuses[status] += ideas
+        if counts:
+            themes[theme_id] += ideas
+    names = dict(Theme.objects.filter(pk__in=[pk for pk in themes if pk]).values_list("pk", "name"))
+    ratings = figures.visit_tally()[3:]
+
+    def most_first(counter: Counter) -> list[tuple[str, int]]:
+        """Largest count first, equal counts by name."""
+        return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+    by_theme = sorted(
+        ((names.get(pk, ""), n) for pk, n in themes.items()),
+        key=lambda item: (-item[1], item[0] == "", item[0]),  # ideas without a theme last
+    )
+    return ReportTallies(
+        clients_by_kind=most_first(kinds),
+        clients_by_region=most_first(regions),
+        ideas_by_theme=by_theme,
+        ideas_by_status=dict(statuses),
+        benefit_ratings={n: ratings[n - 1] for n in range(1, 6)},
+    )

@@ -1,38 +1,148 @@
-"""Writes that keep the leaderboard's stored figures in step with the source tables."""
+"""Writes that keep the campaign's stored figures equal to the source tables."""
+
+from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 
 from campaign.models import Campaign
-from leaderboard.models import LeaderboardGeneration, StandingsSnapshot
-from leaderboard.selectors import rebuild_snapshots
+from leaderboard import tallies
+from leaderboard.models import (
+    ClientReached,
+    IdeaTally,
+    StaleFigures,
+    UnitDay,
+    UnitTally,
+    UnitVisitor,
+)
+from leaderboard.tallies import UnitKey
+
+# Notes worked off in one transaction.
+REFRESH_BATCH = 500
+TALLY_COUNTS = [
+    "planned",
+    "cancelled",
+    "done",
+    *[f"rating_{rating}" for rating in range(1, 6)],
+]
 
 
-def leaderboard_invalidate(*, campaign_id: int) -> None:
-    """Mark the campaign's stored figures stale.
+def figures_refresh(*, campaign_ids: set[int] | None = None) -> int:
+    """Recompute the figures that notes mark stale (of the given campaigns, or of all), and delete
+    the notes. Returns how many notes were worked off.
 
-    Call it from every write that changes what the leaderboard counts: visits and their
-    participants, ideas (status, duplicates), the campaign's rules and the roster. Called inside
-    the writing transaction, the change becomes visible together with the write: readers see old
-    figures until the write commits and new ones after, and a snapshot computed meanwhile is
-    stored under the old generation and never read.
+    Runs right after every change commits. Notes that another refresh is working off are left to
+    it; each unit's and client's rows are recomputed under a lock on that unit's tally row (the
+    client's row), taken in one order, so two refreshes never interleave or wait for each other
+    in a circle, and a refresh always reads what was committed before it took the lock.
     """
-    with transaction.atomic():
-        bumped = LeaderboardGeneration.objects.filter(campaign_id=campaign_id).update(
-            generation=F("generation") + 1
-        )
-        if not bumped:
-            LeaderboardGeneration.objects.bulk_create(
-                [LeaderboardGeneration(campaign_id=campaign_id, generation=1)],
-                update_conflicts=True,
-                unique_fields=["campaign"],
-                update_fields=["generation"],
+    pending = StaleFigures.objects.all()
+    if campaign_ids is not None:
+        pending = pending.filter(campaign_id__in=campaign_ids)
+    # Only the notes already written: under a steady stream of changes, each refresh ends.
+    last = pending.order_by("-pk").values_list("pk", flat=True).first()
+    worked_off = 0
+    while last is not None:
+        with transaction.atomic():
+            notes = list(
+                pending.select_for_update(skip_locked=True)
+                .filter(pk__lte=last)
+                .order_by("pk")[:REFRESH_BATCH]
             )
+            if not notes:
+                return worked_off
+            by_campaign: dict[int, list[StaleFigures]] = defaultdict(list)
+            for note in notes:
+                by_campaign[note.campaign_id].append(note)
+            for campaign_id in sorted(by_campaign):
+                _refresh(Campaign.objects.get(pk=campaign_id), by_campaign[campaign_id])
+            StaleFigures.objects.filter(pk__in=[note.pk for note in notes]).delete()
+            worked_off += len(notes)
+    return worked_off
 
 
-def leaderboard_rebuild(*, campaign: Campaign) -> None:
-    """Drop the campaign's stored figures and compute them again from the source tables."""
+def _refresh(campaign: Campaign, notes: list[StaleFigures]) -> None:
+    if any(note.everything for note in notes):
+        _refresh_units(campaign, None)
+        _refresh_clients(campaign, None)
+        return
+    units = {note.unit_id for note in notes if note.client_id is None}
+    clients = {note.client_id for note in notes if note.client_id is not None}
+    if units:
+        _refresh_units(campaign, units)
+    if clients:
+        _refresh_clients(campaign, clients)
+
+
+def _ordered(units: set[UnitKey]) -> list[UnitKey]:
+    return sorted(units, key=lambda unit: (unit is not None, unit or 0))
+
+
+def _of_units(units: set[UnitKey]) -> Q:
+    condition = Q(unit_id__in=[unit for unit in units if unit is not None])
+    if None in units:
+        condition |= Q(unit__isnull=True)
+    return condition
+
+
+def _refresh_units(campaign: Campaign, units: set[UnitKey] | None) -> None:
+    """Replace the rows of `units` (every unit of the campaign when None) with fresh ones."""
+    if units is None:
+        units = tallies.campaign_units(campaign) | set(
+            UnitTally.objects.filter(campaign=campaign).values_list("unit_id", flat=True)
+        )
+    elif None in units and not _has_visits_without_participants(campaign):
+        # Nearly always: there are none, and none stored, so there is nothing to lock for them.
+        units = units - {None}
+        if not units:
+            return
+    ordered = _ordered(units)
+    UnitTally.objects.bulk_create(
+        [UnitTally(campaign=campaign, unit_id=unit) for unit in ordered], ignore_conflicts=True
+    )
+    locked = UnitTally.objects.select_for_update().filter(_of_units(units), campaign=campaign)
+    tally_of = {tally.unit_id: tally for tally in locked.order_by("unit_id")}
+    rows = tallies.unit_rows(campaign, units)
+    for model in (UnitDay, UnitVisitor, IdeaTally):
+        model.objects.filter(_of_units(units), campaign=campaign).delete()
+    UnitDay.objects.bulk_create(rows.days, batch_size=2000)
+    UnitVisitor.objects.bulk_create(rows.visitors, batch_size=2000)
+    IdeaTally.objects.bulk_create(rows.ideas, batch_size=2000)
+    for fresh in rows.tallies:
+        fresh.pk = tally_of[fresh.unit_id].pk
+    UnitTally.objects.bulk_update(rows.tallies, TALLY_COUNTS, batch_size=2000)
+
+
+def _has_visits_without_participants(campaign: Campaign) -> bool:
+    return (
+        None in tallies.campaign_units(campaign, with_participants=False)
+        or UnitTally.objects.filter(campaign=campaign, unit__isnull=True).exists()
+    )
+
+
+def _refresh_clients(campaign: Campaign, clients: set[int] | None) -> None:
+    """Replace the rows of `clients` (every client visited in the campaign when None)."""
+    if clients is None:
+        clients = tallies.campaign_clients(campaign) | set(
+            ClientReached.objects.filter(campaign=campaign).values_list("client_id", flat=True)
+        )
+    ClientReached.objects.bulk_create(
+        [ClientReached(campaign=campaign, client_id=client) for client in sorted(clients)],
+        ignore_conflicts=True,
+    )
+    locked = ClientReached.objects.select_for_update().filter(
+        campaign=campaign, client_id__in=clients
+    )
+    row_of = {row.client_id: row for row in locked.order_by("client_id")}
+    fresh = tallies.client_rows(campaign, clients)
+    for row in fresh:
+        row.pk = row_of[row.client_id].pk
+    ClientReached.objects.bulk_update(fresh, ["first_day"], batch_size=2000)
+
+
+def figures_rebuild(*, campaign: Campaign) -> None:
+    """Recompute every stored figure of the campaign from the source tables (needed only after
+    the tables were changed with SQL typed by hand)."""
     with transaction.atomic():
-        leaderboard_invalidate(campaign_id=campaign.pk)
-        StandingsSnapshot.objects.filter(campaign=campaign).delete()
-    rebuild_snapshots(campaign=campaign)
+        StaleFigures.objects.create(campaign=campaign, everything=True)
+    figures_refresh(campaign_ids={campaign.pk})

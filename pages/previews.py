@@ -62,7 +62,8 @@ def rule_change_preview(*, campaign: Campaign, proposed: dict) -> RuleChangePrev
 
     Whether each visit counts is decided by `visit_verdict` on a copy of the campaign that holds
     the proposed values. Ranks come from the leaderboard's own selector: the proposed values are
-    written inside a savepoint, read back through `unit_standings`, and rolled back.
+    written inside a savepoint, the standings computed from the source tables under them, and the
+    savepoint rolled back.
     """
     saved = Campaign.objects.get(pk=campaign.pk)
     trial = copy.copy(saved)
@@ -89,7 +90,9 @@ def rule_change_preview(*, campaign: Campaign, proposed: dict) -> RuleChangePrev
     try:
         with transaction.atomic():
             Campaign.objects.filter(pk=saved.pk).update(**changes)
-            standings_after = {s.unit.pk: s for s in unit_standings(campaign=trial)}
+            standings_after = {
+                s.unit.pk: s for s in unit_standings(campaign=trial, from_source=True)
+            }
             raise _Rollback
     except _Rollback:
         pass

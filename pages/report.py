@@ -1,13 +1,13 @@
 """The campaign report: the campaign's story in figures, read in a fixed number of queries.
 
-Counting follows the leaderboard (DESIGN §4): a visit counts by `VisitQuerySet.counted()`, ideas are
-the non-duplicate ideas of counted visits, a joint visit counts once for the organisation.
+Every figure comes from the leaderboard's figures (DESIGN §4), so the report, the leaderboard and
+the front page agree: a visit counts by `VisitQuerySet.counted()`, ideas are the non-duplicate
+ideas of counted visits, a joint visit counts once for the organisation.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from campaign.exports import xlsx_response, xlsx_sheet, xlsx_workbook
@@ -15,12 +15,13 @@ from campaign.models import Campaign, ClientKind
 from ideas.models import Idea, IdeaStatus
 from leaderboard.figures import rounded, rounded_percent
 from leaderboard.selectors import (
+    Figures,
     OrganisationFigures,
     UnitStanding,
     organisation_figures,
+    report_tallies,
     unit_standings,
 )
-from visits.models import Visit
 
 # From the first step to the last; each stage counts the ideas that got at least that far.
 FUNNEL = [
@@ -121,32 +122,11 @@ def previous_campaign(campaign: Campaign) -> Campaign | None:
 
 
 def campaign_report(*, campaign: Campaign) -> CampaignReport:
-    counted = Visit.objects.in_campaign(campaign).counted()
     kind_labels = dict(ClientKind.choices)
-    by_kind = (
-        counted.values("client__kind")
-        .annotate(count=Count("client", distinct=True))
-        .order_by("-count", "client__kind")
-    )
-    by_region = (
-        counted.values("client__region")
-        .annotate(count=Count("client", distinct=True))
-        .order_by("-count", "client__region")
-    )
-    ideas = Idea.objects.filter(visit__in=counted)
-    by_theme = (
-        ideas.not_duplicate()
-        .values("theme__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "theme__name")
-    )
-    status_counts = dict(ideas.values_list("status").annotate(count=Count("pk")).order_by())
-    ratings = dict(
-        counted.filter(benefit_rating__isnull=False)
-        .values_list("benefit_rating")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+    figures = Figures(campaign)
+    tallies = report_tallies(campaign=campaign, figures=figures)
+    status_counts = tallies.ideas_by_status
+    ideas = Idea.objects.in_campaign(campaign).counted()
     shareable = [
         ShareableIdea(
             title=idea.title,
@@ -155,32 +135,29 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
             theme=idea.theme.name if idea.theme else "",
             status=idea.get_status_display(),
         )
-        for idea in ideas.not_duplicate()
-        .filter(is_shareable=True)
+        for idea in ideas.filter(is_shareable=True)
         .select_related("visit__client", "theme")
         .order_by("theme__name", "title")
     ]
     report = CampaignReport(
         campaign=campaign,
-        headline=organisation_figures(campaign=campaign),
+        headline=organisation_figures(campaign=campaign, figures=figures),
         clients_by_kind=_with_bars(
             [
-                Breakdown(
-                    str(kind_labels.get(row["client__kind"], row["client__kind"])), row["count"]
-                )
-                for row in by_kind
+                Breakdown(str(kind_labels.get(kind, kind)), count)
+                for kind, count in tallies.clients_by_kind
             ]
         ),
         clients_by_region=_with_bars(
             [
-                Breakdown(row["client__region"] or str(_("No region")), row["count"])
-                for row in by_region
+                Breakdown(region or str(_("No region")), count)
+                for region, count in tallies.clients_by_region
             ]
         ),
         ideas_by_theme=_with_bars(
             [
-                Breakdown(row["theme__name"] or str(_("No theme yet")), row["count"])
-                for row in by_theme
+                Breakdown(theme or str(_("No theme yet")), count)
+                for theme, count in tallies.ideas_by_theme
             ]
         ),
         ideas_by_status=_with_bars(
@@ -196,9 +173,9 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
             ]
         ),
         benefit_ratings=_with_bars(
-            [Breakdown(str(rating), ratings.get(rating, 0)) for rating in range(1, 6)]
+            [Breakdown(str(rating), count) for rating, count in tallies.benefit_ratings.items()]
         ),
-        standings=unit_standings(campaign=campaign),
+        standings=unit_standings(campaign=campaign, figures=figures),
         shareable_ideas=shareable,
     )
     report.previous = previous_campaign(campaign)

@@ -17,7 +17,7 @@ from campaign.services import campaign_update
 from ideas.forms import idea_formset
 from ideas.selectors import ideas_of_visit
 from ideas.services import visit_log_with_ideas, visit_update_with_ideas
-from leaderboard.selectors import organisation_figures, unit_standing_for
+from leaderboard.selectors import Figures, organisation_figures, unit_standing_for
 from pages.previews import rule_change_needs_preview, rule_change_preview
 from pages.report import campaign_report, report_xlsx_response
 from visits.forms import VerdictQueryForm, VisitEditForm, VisitLogForm
@@ -40,10 +40,11 @@ def dashboard(request):
     campaign = campaign_current()
     context = {"campaign": campaign}
     if campaign is not None:
+        figures = Figures(campaign)
         context |= {
-            "progress": organisation_figures(campaign=campaign),
+            "progress": organisation_figures(campaign=campaign, figures=figures),
             "my_visits": visit_list_for_participant(user=request.user, campaign=campaign),
-            "my_standing": unit_standing_for(user=request.user, campaign=campaign),
+            "my_standing": unit_standing_for(user=request.user, campaign=campaign, figures=figures),
         }
     return render(request, "pages/dashboard.html", context)
 

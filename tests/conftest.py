@@ -100,19 +100,3 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture
-def leaderboard_generation():
-    """Reads a campaign's leaderboard generation: every write that changes the figures bumps it."""
-    from leaderboard.models import LeaderboardGeneration
-
-    def read(campaign) -> int:
-        return (
-            LeaderboardGeneration.objects.filter(campaign=campaign)
-            .values_list("generation", flat=True)
-            .first()
-            or 0
-        )
-
-    return read

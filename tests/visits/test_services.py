@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
 from campaign.models import Client
+from leaderboard.services import figures_refresh
 from tests.factories import (
     CampaignFactory,
     ClientFactory,
@@ -16,6 +17,7 @@ from tests.factories import (
     UnitFactory,
     VisitFactory,
 )
+from tests.leaderboard.reference import reference, shown
 from visits.models import Visit
 from visits.rules import VisitStatus
 from visits.services import (
@@ -89,33 +91,39 @@ def test_a_new_clients_name_is_saved_without_extra_spaces(running, visitor, toda
     assert visit.client.name == "Porin kaupunki"
 
 
-def test_every_write_marks_the_leaderboard_stale(
-    running, visitor, tampere, today, leaderboard_generation
+def test_every_write_keeps_the_figures_equal_to_a_fresh_computation(
+    running, visitor, colleague, tampere, today
 ):
-    generations = [leaderboard_generation(running)]
-    visit = log(running, visitor, tampere, today)
-    generations.append(leaderboard_generation(running))
-
-    visit_withdraw(visit=visit, withdrawn_by=visitor, today=today)
-    generations.append(leaderboard_generation(running))
+    RosterEntryFactory(campaign=running, staff=visitor)
+    visit = log(running, visitor, tampere, today, co_visitors=[colleague])
+    assert shown(running) == reference(running)
+    figures_refresh()
+    assert shown(running) == reference(running)
+    assert shown(running).visits == 1
 
     visit_update(
         visit=visit,
         updated_by=visitor,
-        client=tampere,
-        visited_on=today,
+        client=ClientFactory(),
+        visited_on=today - dt.timedelta(days=1),
         minutes=90,
         is_remote=False,
         status=VisitStatus.DONE,
         listened_most=True,
         not_without_campaign=True,
         notes="",
-        benefit_rating=None,
+        benefit_rating=4,
         co_visitors=[],
         today=today,
     )
-    generations.append(leaderboard_generation(running))
-    assert generations == sorted(set(generations))
+    figures_refresh()
+    assert shown(running) == reference(running)
+    assert shown(running).ratings == {4: 1}
+
+    visit_withdraw(visit=visit, withdrawn_by=visitor, today=today)
+    figures_refresh()
+    assert shown(running) == reference(running)
+    assert shown(running).visits == 0
 
 
 @pytest.mark.parametrize(

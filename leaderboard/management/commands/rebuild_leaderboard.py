@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from campaign.models import Campaign
-from leaderboard.services import leaderboard_rebuild
+from leaderboard.services import figures_rebuild
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute the leaderboard's stored figures from the visits, ideas and roster. Run it "
-        "after changing data outside the app's own forms (the admin, SQL, a bulk import)."
+        "Recompute the campaigns' stored figures from the visits, participants and ideas. Needed "
+        "only after changing those tables with SQL typed by hand: every other change, the Django "
+        "admin's and the shell's included, updates the figures by itself."
     )
 
     def add_arguments(self, parser):
@@ -21,5 +22,5 @@ class Command(BaseCommand):
             if unknown:
                 raise CommandError(f"No such campaign: {', '.join(sorted(unknown))}")
         for campaign in campaigns:
-            leaderboard_rebuild(campaign=campaign)
+            figures_rebuild(campaign=campaign)
             self.stdout.write(f"Leaderboard rebuilt: {campaign.slug}")
