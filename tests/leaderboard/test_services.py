@@ -14,7 +14,14 @@ from ideas.models import Idea
 from leaderboard.models import StaleFigures, UnitDay, UnitVisitor
 from leaderboard.selectors import Figures, unit_standings
 from leaderboard.services import figures_refresh
-from tests.factories import CampaignFactory, IdeaFactory, StaffFactory, UnitFactory, VisitFactory
+from tests.factories import (
+    CampaignFactory,
+    ClientFactory,
+    IdeaFactory,
+    StaffFactory,
+    UnitFactory,
+    VisitFactory,
+)
 from tests.leaderboard.reference import reference, shown
 from visits.models import Visit
 
@@ -79,13 +86,39 @@ def test_a_change_of_counting_rules_recomputes_everything(organisation):
 
 
 def test_a_unit_moved_to_another_department_moves_its_visits(organisation):
+    # v1 is a joint visit of A and B, both of D1, so D1 counts it once, through A. Once B is in
+    # D2, D2 counts it too.
     campaign = organisation.campaign
     figures_refresh()
-    unit = organisation.units["C"]
-    unit.parent = organisation.units["D1"]
+    unit = organisation.units["B"]
+    unit.parent = organisation.units["D2"]
     unit.save()
     figures_refresh()
     assert shown(campaign) == reference(campaign)
+    d2 = organisation.units["D2"].pk
+    assert shown(campaign).departments[d2][0] == 1 + 1 + 2  # C's, Tiny's, and B's v1 and v9
+
+
+def test_a_participant_leaving_a_joint_visit_moves_it_to_the_other_unit(organisation):
+    # The organisation attributes v1 to A, the lower of its units; without a1 it is B's alone.
+    campaign = organisation.campaign
+    figures_refresh()
+    organisation.visits["v1"].participations.get(staff=organisation.people["a1"]).delete()
+    figures_refresh()
+    assert shown(campaign) == reference(campaign)
+    assert shown(campaign).visits == 6
+
+
+def test_a_visit_moved_to_another_client_leaves_the_first_client(organisation):
+    campaign = organisation.campaign
+    figures_refresh()
+    visit = organisation.visits["v7"]
+    first_client = visit.client
+    visit.client = ClientFactory()
+    visit.save()
+    figures_refresh()
+    assert shown(campaign) == reference(campaign)
+    assert first_client.pk not in Figures(campaign).clients
 
 
 def test_a_visit_moved_to_another_campaign_leaves_the_first_ones_figures(organisation):
