@@ -144,15 +144,17 @@ def invitations_send(
         "sent_by": sent_by,
         "valid_days": settings.INVITATION_DAYS,
     }
-    with get_connection() as connection:
-        for person in people:
-            if person.pk not in can:
-                outcome.not_invitable.append(person)
-                continue
-            if person.pk in invited and not again:
-                outcome.already_invited.append(person)
-                continue
-            try:
+    to_send = []
+    for person in people:
+        if person.pk not in can:
+            outcome.not_invitable.append(person)
+        elif person.pk in invited and not again:
+            outcome.already_invited.append(person)
+        else:
+            to_send.append(person)
+    try:
+        with get_connection() as connection:
+            for person in to_send:
                 with transaction.atomic():
                     Invitation.objects.create(staff=person, sent_by=sent_by)
                     mail_send(
@@ -161,12 +163,11 @@ def invitations_send(
                         context={**context, "staff": person, "link": link_for(person)},
                         connection=connection,
                     )
-            except (smtplib.SMTPException, OSError) as error:
-                logger.warning("Invitation to staff %s was not sent: %s", person.pk, error)
-                outcome.failed.append(person)
-                # The connection may be broken; every further mail would fail the same way.
-                break
-            outcome.sent.append(person)
+                outcome.sent.append(person)
+    except (smtplib.SMTPException, OSError) as error:
+        # Whoever was not reached yet is told as not invited; a later try reaches them.
+        logger.warning("Invitations stopped after %s sent: %s", len(outcome.sent), error)
+        outcome.failed = to_send[len(outcome.sent) :]
     return outcome
 
 

@@ -359,10 +359,14 @@ def invitations_send_view(request):
     if outcome.failed:
         messages.error(
             request,
-            _(
-                "The mail server did not accept the invitations; the rest were not sent. Try "
-                "again later: those already invited are not invited twice."
-            ),
+            ngettext(
+                "The mail server did not answer: %(count)s invitation was not sent. Try again "
+                "later; nobody is invited twice.",
+                "The mail server did not answer: %(count)s invitations were not sent. Try again "
+                "later; nobody is invited twice.",
+                len(outcome.failed),
+            )
+            % {"count": len(outcome.failed)},
         )
     if not (outcome.sent or outcome.already_invited or outcome.failed):
         messages.info(request, _("Nobody to invite: everyone has been invited or has signed in."))
