@@ -66,7 +66,7 @@ def test_a_mail_server_that_does_not_answer_raises(settings):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = _free_port()
     person = StaffFactory(username="uusi", email="uusi@example.org")
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         mail_send(
             kind="password_reset",
             recipient=Recipient.of(person),
