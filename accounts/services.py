@@ -43,14 +43,15 @@ def _claimed_username(claims: dict) -> str:
 
 def _candidates(claims: dict) -> list[Staff]:
     """Staff named by the username claim (when configured) or else by the e-mail claim, both
-    compared without regard to case."""
+    compared without regard to case. An e-mail the provider itself says it has not verified
+    names nobody: anyone could have typed it."""
     username = _claimed_username(claims)
     if username:
         found = list(Staff.objects.filter(username__iexact=username)[:2])
         if found:
             return found
     email = str(claims.get("email") or "").strip()
-    if email:
+    if email and claims.get("email_verified") is not False:
         return list(Staff.objects.filter(email__iexact=email)[:3])
     return []
 

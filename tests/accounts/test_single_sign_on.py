@@ -362,3 +362,22 @@ def test_without_single_sign_on_its_addresses_do_not_exist(client):
     assert client.get("/accounts/oidc/authenticate/").status_code == 404
     assert client.get("/accounts/oidc/callback/?code=x&state=y").status_code == 404
     assert "/accounts/oidc/" not in client.get("/accounts/login/").text
+
+
+def test_an_email_the_provider_has_not_verified_matches_nobody(client, oidc_provider, imported):
+    oidc_provider.add_user("aino-sub", email=imported.email, email_verified=False)
+    response = sign_in(client, oidc_provider, "aino-sub")
+    assert response.status_code == 403
+    assert signed_in_as(client) is None
+
+
+def test_a_provider_without_a_discovery_document_is_told_as_not_answering(
+    client, oidc_provider, settings
+):
+    from accounts.oidc import forget_provider
+
+    settings.OIDC_ISSUER = oidc_provider.url + "/no-such-issuer"
+    forget_provider()
+    response = client.get("/accounts/oidc/authenticate/")
+    assert response.status_code == 503
+    assert "The sign-in service does not answer" in response.text
