@@ -82,7 +82,7 @@ def test_mail_goes_to_the_smtp_server_named_or_to_the_console_in_development():
     names = ["EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL"]
     assert read(names, DEBUG="true")["EMAIL_BACKEND"].endswith("console.EmailBackend")
     configured = read(
-        names + ["EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"],
+        [*names, "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"],
         **PRODUCTION,
         EMAIL_HOST="smtp.example.org",
         EMAIL_PORT="587",
