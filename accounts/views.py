@@ -319,8 +319,9 @@ def invitations_send_view(request):
         "?" + request.POST["query"] if request.POST.get("query") else ""
     )
     if not form.is_valid():
-        for error in form.non_field_errors():
-            messages.error(request, error)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect(back)
     if form.cleaned_data["whom"] == InvitationForm.ALL_NEW:
         people = invitable(Staff.objects.filter(is_active=True, last_login__isnull=True))

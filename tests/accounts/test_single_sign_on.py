@@ -170,6 +170,25 @@ def test_with_create_users_a_newcomer_becomes_staff_without_a_unit(client, oidc_
     assert list(newcomer.groups.all()) == [Group.objects.get(name=STAFF)]
 
 
+def test_a_coordinator_places_the_newcomer_by_importing_the_staff_file(
+    client, oidc_provider, settings, unit
+):
+    from campaign.imports import ImportKind
+    from tests.campaign.test_import import csv_bytes, run_import
+
+    settings.OIDC_CREATE_USERS = True
+    oidc_provider.add_user("uusi", email="uusi.tulokas@example.org")
+    sign_in(client, oidc_provider, "uusi")
+    rows = [["sähköposti", "etunimi", "sukunimi", "yksikkö"]]
+    rows.append(["uusi.tulokas@example.org", "Uusi", "Tulokas", unit.code])
+
+    run_import(ImportKind.STAFF, csv_bytes(rows))
+
+    newcomer = Staff.objects.get(email="uusi.tulokas@example.org")
+    assert newcomer.unit == unit
+    assert Staff.objects.filter(email="uusi.tulokas@example.org").count() == 1
+
+
 def test_a_deactivated_staff_member_is_refused(client, oidc_provider, imported, settings):
     settings.OIDC_CREATE_USERS = True
     imported.is_active = False
