@@ -17,8 +17,12 @@ PRODUCTION = {
 }
 
 
+# Set by the test run itself (the browser tests allow the ORM beside Playwright's event loop).
+NOT_INHERITED = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _environment(**env) -> dict:
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    base = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     return {**base, **env}
 
 
