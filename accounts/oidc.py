@@ -102,7 +102,8 @@ def provider() -> Provider:
 
 
 def forget_provider() -> None:
-    """Read the discovery document again on next use (after the provider changed its keys)."""
+    """Read the discovery document again on next use. (The signing keys are not cached: they
+    are read at each sign-in, so a provider that rotates them needs nothing of this.)"""
     with _lock:
         _discovered.clear()
 
@@ -204,21 +205,21 @@ def provider_logout_url(request) -> str:
     """Where logging out sends a person who signed in through the provider: the provider's
     end-session endpoint, which ends its session and returns to Kylään's login page. Anyone
     else, or when the provider offers no such endpoint or does not answer, stays in Kylään."""
-    login_page = request.build_absolute_uri(reverse(settings.LOGOUT_REDIRECT_URL))
+    login_page = reverse(settings.LOGOUT_REDIRECT_URL)
     id_token = request.session.get("oidc_id_token")
     if not id_token or not single_sign_on():
-        return reverse(settings.LOGOUT_REDIRECT_URL)
+        return login_page
     try:
         endpoint = provider().end_session_endpoint
     except ProviderUnavailable:
         endpoint = ""
     if not endpoint:
-        return reverse(settings.LOGOUT_REDIRECT_URL)
+        return login_page
     query = urlencode(
         {
             "id_token_hint": id_token,
             "client_id": settings.OIDC_CLIENT_ID,
-            "post_logout_redirect_uri": login_page,
+            "post_logout_redirect_uri": request.build_absolute_uri(login_page),
         }
     )
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

@@ -55,7 +55,7 @@ from campaign.services import staff_language_remember
 logger = logging.getLogger(__name__)
 
 
-def _remember_language(request, user) -> None:
+def _remember_language(user) -> None:
     staff_language_remember(staff=user, language=get_language())
 
 
@@ -80,7 +80,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        _remember_language(self.request, form.get_user())
+        _remember_language(form.get_user())
         return response
 
 
@@ -157,7 +157,7 @@ class SignOnCallbackView(OIDCAuthenticationCallbackView):
 
     def login_success(self):
         response = super().login_success()
-        _remember_language(self.request, self.user)
+        _remember_language(self.user)
         return response
 
     def login_failure(self):
@@ -261,7 +261,7 @@ class InvitationAcceptView(
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        _remember_language(self.request, form.user)
+        _remember_language(form.user)
         messages.success(
             self.request,
             _(
