@@ -674,6 +674,9 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
             plan.outcomes.append(RowOutcome(line, key, Action.REJECT, reason=str(error)))
             continue
         person = by_username.get(username.casefold()) or (email and by_email.get(email))
+        if person and person.language:
+            # The language the person chose in Kylään (or an earlier file gave) stays.
+            values.pop("language", None)
         if not person:
             person = Staff(username=username, password=make_password(None), **values)
             plan.to_create.append(person)

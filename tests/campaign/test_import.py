@@ -269,9 +269,10 @@ def test_a_staff_file_may_give_each_persons_language_for_their_mails(units):
         "language must be fi, sv or en (suomi, svenska, english), not “klingon”."
     )
     rows[1][4] = "en"
+    rows[3][4] = "en"
     again = plan_for(ImportKind.STAFF, csv_bytes(rows[:4]))
-    assert again.counts[Action.UPDATE] == 1
-    assert again.outcomes[0].changes == ["language: sv → en"]
+    assert again.counts == {"create": 0, "update": 1, "unchanged": 2, "reject": 0}
+    assert again.outcomes[2].changes == ["language: – → en"]
 
 
 def test_a_staff_member_found_in_a_new_unit_is_moved_but_the_running_roster_is_not(units):
