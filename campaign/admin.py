@@ -23,7 +23,7 @@ class StaffAdmin(UserAdmin):
     autocomplete_fields = ["unit"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        (_("Organisation"), {"fields": ["unit", "title", "is_leadership"]}),
+        (_("Organisation"), {"fields": ["unit", "title", "is_leadership", "language"]}),
     ]
 
 

@@ -248,6 +248,7 @@ COLUMNS = {
             "johto",
             "ledningsgrupp",
         },
+        "language": {"language", "kieli", "asiointikieli", "språk"},
     },
     ImportKind.CLIENTS: {
         "name": {"name", "client", "client name", "nimi", "asiakas", "asiakkaan nimi", "namn"},
@@ -273,6 +274,7 @@ FIELD_LABELS = {
     "unit": _("unit"),
     "title": pgettext_lazy("job title", "title"),
     "is_leadership": _("leadership"),
+    "language": _("language"),
     "kind": _("kind"),
     "region": _("region"),
     "business_id": _("business ID"),
@@ -282,18 +284,20 @@ FIELD_LABELS = {
 EXAMPLE_HEADERS = {
     "en": {
         ImportKind.UNITS: "code; name; department",
-        ImportKind.STAFF: "username; email; first name; last name; unit; title; leadership",
+        ImportKind.STAFF: "username; email; first name; last name; unit; title; leadership; "
+        "language",
         ImportKind.CLIENTS: "name; kind; region; business id; partner",
     },
     "fi": {
         ImportKind.UNITS: "koodi; nimi; osasto",
         ImportKind.STAFF: "käyttäjätunnus; sähköposti; etunimi; sukunimi; yksikkö; nimike; "
-        "johtoryhmä",
+        "johtoryhmä; kieli",
         ImportKind.CLIENTS: "nimi; tyyppi; maakunta; y-tunnus; kumppani",
     },
     "sv": {
         ImportKind.UNITS: "kod; namn; avdelning",
-        ImportKind.STAFF: "användarnamn; e-post; förnamn; efternamn; enhet; titel; ledningsgrupp",
+        ImportKind.STAFF: "användarnamn; e-post; förnamn; efternamn; enhet; titel; ledningsgrupp; "
+        "språk",
         ImportKind.CLIENTS: "namn; typ; landskap; fo-nummer; partner",
     },
 }
@@ -346,6 +350,25 @@ def _normalise(text: str) -> str:
     text = text.strip().lower().replace("\ufeff", "")
     text = re.sub(r"[-_.*:/()]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+# A person's language (their mails are written in it), as a staff file may name it.
+LANGUAGE_WORDS = {
+    "fi": {"fi", "fin", "suomi", "finnish", "finska"},
+    "sv": {"sv", "swe", "ruotsi", "swedish", "svenska"},
+    "en": {"en", "eng", "englanti", "english", "engelska"},
+}
+
+
+def _language(value: str, *, label: str) -> str:
+    word = _normalise(value)
+    for code, words in LANGUAGE_WORDS.items():
+        if word in words:
+            return code
+    raise RowRejected(
+        gettext("%(field)s must be fi, sv or en (suomi, svenska, english), not “%(value)s”.")
+        % {"field": label, "value": value}
+    )
 
 
 def _kind_lookup() -> dict[str, str]:
@@ -579,6 +602,7 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
             "last_name",
             "title",
             "is_leadership",
+            "language",
             "unit__code",
             "unit__name",
         )
@@ -593,6 +617,7 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
         "title": pgettext("job title", "title"),
         "unit": gettext("unit"),
         "is_leadership": gettext("leadership"),
+        "language": gettext("language"),
     }
     seen: dict[str, int] = {}
     for line, cells in table.rows:
@@ -639,6 +664,8 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
                 values["title"] = row.get("title", max_length=200, label=labels["title"])
             if row.has("is_leadership"):
                 values["is_leadership"] = row.flag("is_leadership", label=labels["is_leadership"])
+            if row.get("language"):
+                values["language"] = _language(row.get("language"), label=labels["language"])
             for seen_key in {username.casefold(), email}:
                 if seen_key and seen_key in seen:
                     raise _duplicate(seen[seen_key])
@@ -647,6 +674,9 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
             plan.outcomes.append(RowOutcome(line, key, Action.REJECT, reason=str(error)))
             continue
         person = by_username.get(username.casefold()) or (email and by_email.get(email))
+        if person and person.language:
+            # The language the person chose in Kylään (or an earlier file gave) stays.
+            values.pop("language", None)
         if not person:
             person = Staff(username=username, password=make_password(None), **values)
             plan.to_create.append(person)
@@ -658,7 +688,15 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
             plan.outcomes.append(RowOutcome(line, person.username, Action.UPDATE, changes))
         else:
             plan.outcomes.append(RowOutcome(line, person.username, Action.UNCHANGED))
-    plan.update_fields = ["first_name", "last_name", "email", "title", "is_leadership", "unit"]
+    plan.update_fields = [
+        "first_name",
+        "last_name",
+        "email",
+        "title",
+        "is_leadership",
+        "unit",
+        "language",
+    ]
 
 
 def _plan_clients(table: Table, columns: dict[str, int], plan: ImportPlan) -> None:

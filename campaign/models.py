@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -95,6 +96,13 @@ class Staff(AbstractUser):
         default=False,
         help_text=_("Member of a management team; their visits are shown as leadership visits."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the person last used Kylään in; their mails are in it."),
+    )
 
     class Meta:
         verbose_name = _("staff member")
@@ -103,6 +111,11 @@ class Staff(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @property
+    def mail_language(self) -> str:
+        """The language of the mails sent to this person: their own, else the site's default."""
+        return self.language or settings.LANGUAGE_CODE
 
 
 class Theme(models.Model):

@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -239,6 +240,13 @@ def roster_take(
     return RosterChange(
         added=len(added), moved=len(moved), removed=len(removed), unchanged=unchanged
     )
+
+
+def staff_language_remember(*, staff: Staff, language: str) -> None:
+    """Remember the language a person uses Kylään in: their mails are written in it."""
+    if language in dict(settings.LANGUAGES) and staff.language != language:
+        staff.language = language
+        staff.save(update_fields=["language"])
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ with one command; PostgreSQL is the production database and the one the test sui
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -25,6 +26,12 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def provider_origin(url: str) -> str:
+    """scheme://host[:port] of a URL, as a Content-Security-Policy source."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -52,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     # The apps depend one way, each on those below it (README, Development).
     "campaign",
+    "accounts",
     "visits",
     "ideas",
     "leaderboard",
@@ -88,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "campaign.context_processors.navigation",
+                "accounts.context_processors.sign_in",
             ],
         },
     },
@@ -105,9 +114,40 @@ DATABASES = {
 }
 
 AUTH_USER_MODEL = "campaign.Staff"
+
+# Single sign-on with the organisation's OpenID Connect provider (Microsoft Entra ID, Keycloak …).
+# Its endpoints are found from <issuer>/.well-known/openid-configuration when first needed and
+# cached (accounts/oidc.py), so a provider that is down never stops the app from starting.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+# The sign-on button's text; empty: "Sign in with your organisation's account", translated.
+OIDC_LOGIN_LABEL = os.environ.get("OIDC_LOGIN_LABEL", "")
+# A claim matched to the username (e.g. preferred_username or upn); the e-mail claim always is.
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "")
+# Whether someone the provider knows but Kylään does not becomes a staff member without a unit.
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", default=False)
+# With single sign-on, whether local accounts may still log in with a password.
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", default=True)
+# mozilla-django-oidc: the authorization code flow with state, nonce and PKCE; the ID token is
+# kept in the session so that logging out can end the provider's session too.
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = 10
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.provider_logout_url"
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.StaffOIDCBackend",
+    # Passwords: local accounts, invited staff, and everyone while single sign-on is not set up.
+    *(
+        ["django.contrib.auth.backends.ModelBackend"]
+        if PASSWORD_LOGIN or not (OIDC_ISSUER and OIDC_CLIENT_ID)
+        else []
+    ),
 ]
 # Login throttling: after 5 wrong passwords for one username from one address, that pair waits
 # 15 minutes. Behind a proxy, set AXES_IPWARE_PROXY_COUNT so the client's own address is used.
@@ -117,6 +157,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Passwords are posted; a single sign-on callback is a GET and no password guess, so a staff
+# member the provider has signed in is never locked out by other people's mistakes.
+AXES_NEVER_LOCKOUT_GET = True
 if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
     AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
 AUTH_PASSWORD_VALIDATORS = [
@@ -128,6 +171,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# A password reset link works for a day; an invitation's "set your password" link for longer.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
+# Password reset requests: at most this many an hour from one address, and mails to one address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+
+# Sessions live in the database. A working day by default; optionally they end when the browser
+# closes.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_HOURS", "8")) * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [
@@ -182,12 +236,33 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Logging out of single sign-on posts to Kylään, which sends the browser on to the
+        # provider's end-session page: the form's target then includes the provider.
+        "form-action": [SELF, *([provider_origin(OIDC_ISSUER)] if OIDC_ISSUER else [])],
         "frame-ancestors": [NONE],
     }
 }
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only: redirect plain HTTP, and tell browsers to use HTTPS for this many seconds (HSTS).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+# /healthz answers the load balancer over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# E-mail by SMTP (EMAIL_HOST, by default the local mail server); under DEBUG without EMAIL_HOST,
+# mails are printed on the console instead.
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kylaan@localhost")
 
 # Feedback contact shown in the accessibility statement and privacy notice; set per organisation.
 FEEDBACK_EMAIL = os.environ.get("FEEDBACK_EMAIL", "saavutettavuus@example.org")

@@ -6,10 +6,10 @@ own app and the ones of `pages` that combine it with others (the visit form, the
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from accounts import urls as accounts_urls
+from accounts import views as accounts_views
 from campaign import public_views, urls_setup, views
 from pages import urls as pages_urls
 from visits import urls as visits_urls
@@ -21,8 +21,7 @@ urlpatterns = [
         "campaigns/",
         include((urls_setup.urlpatterns + pages_urls.campaign_urlpatterns, "campaigns")),
     ),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include(accounts_urls)),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),
@@ -35,7 +34,7 @@ urlpatterns = [
     ),
     path("accessibility/", public_views.accessibility_statement, name="accessibility"),
     path("privacy/", public_views.privacy_notice, name="privacy"),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", accounts_views.set_language_remembered, name="set_language"),
     path("ideas/", include("ideas.urls")),
     path("leaderboard/", include("leaderboard.urls")),
     path("admin/", admin.site.urls),

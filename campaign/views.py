@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -178,6 +179,9 @@ def organisation_import_view(request):
                 % {"file": pending["filename"], **counts},
             )
         request.session.pop(IMPORT_SESSION_KEY, None)
+        if pending["kind"] == ImportKind.STAFF and plan is not None:
+            # Next step for new staff: inviting them, or seeing who has signed in.
+            return redirect(reverse("campaigns:import") + "?imported=staff")
         return redirect("campaigns:import")
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
@@ -207,5 +211,6 @@ def organisation_import_view(request):
         "rows_shown": plan.outcomes[:IMPORT_ROWS_SHOWN] if plan else [],
         "rows_limit": IMPORT_ROWS_SHOWN,
         "kinds": ImportKind,
+        "staff_imported": request.GET.get("imported") == ImportKind.STAFF,
     }
     return render(request, "campaign/organisation_import.html", context)

@@ -100,3 +100,39 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def oidc_provider(settings):
+    """A real OpenID Connect provider on loopback, and Kylään configured to sign in through it
+    (as OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET would)."""
+    from accounts.oidc import forget_provider
+    from tests.servers import oidc_provider
+
+    with oidc_provider() as provider:
+        settings.OIDC_ISSUER = provider.url
+        settings.OIDC_CLIENT_ID = "kylaan"
+        settings.OIDC_CLIENT_SECRET = "kylaan-secret"
+        policy = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        settings.CONTENT_SECURITY_POLICY = {
+            "DIRECTIVES": {**policy, "form-action": [*policy["form-action"], provider.url]}
+        }
+        forget_provider()
+        yield provider
+    forget_provider()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback that keeps every message it receives, and Kylään sending
+    its mail to it."""
+    from tests.servers import smtp_server
+
+    with smtp_server() as mailbox:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = mailbox.host
+        settings.EMAIL_PORT = mailbox.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        yield mailbox

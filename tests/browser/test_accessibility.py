@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
 from campaign.models import Campaign, RosterEntry, Staff
@@ -96,6 +98,10 @@ SAMPLE_OBJECTS: dict[str, Callable[[Samples], object]] = {
     "staff": lambda s: s.user.pk,
     "user": lambda s: s.user.pk,
     "roster": lambda s: s.roster_entry and s.roster_entry.pk,
+    # A password reset or invitation link: the viewer's own, with a token that has expired (the
+    # pages of a working link are checked along the journeys in test_sign_in.py).
+    "uidb64": lambda s: urlsafe_base64_encode(force_bytes(s.user.pk)),
+    "token": lambda s: "expired-token",
 }
 
 

@@ -252,6 +252,29 @@ def test_staff_import_creates_staff_members_who_log_in_with_the_organisations_ac
     assert again.counts[Action.UNCHANGED] == 2
 
 
+def test_a_staff_file_may_give_each_persons_language_for_their_mails(units):
+    rows = [
+        ["käyttäjätunnus", "etunimi", "sukunimi", "yksikkö", "kieli"],
+        ["anna", "Anna", "Holm", "A", "svenska"],
+        ["eero", "Eero", "Korhonen", "A", "fi"],
+        ["mia", "Mia", "Smith", "B", ""],
+        ["olli", "Olli", "Outo", "B", "klingon"],
+    ]
+
+    plan = run_import(ImportKind.STAFF, csv_bytes(rows))
+
+    languages = dict(Staff.objects.values_list("username", "language"))
+    assert languages == {"anna": "sv", "eero": "fi", "mia": ""}
+    assert plan.rejected[0].reason == (
+        "language must be fi, sv or en (suomi, svenska, english), not “klingon”."
+    )
+    rows[1][4] = "en"
+    rows[3][4] = "en"
+    again = plan_for(ImportKind.STAFF, csv_bytes(rows[:4]))
+    assert again.counts == {"create": 0, "update": 1, "unchanged": 2, "reject": 0}
+    assert again.outcomes[2].changes == ["language: – → en"]
+
+
 def test_a_staff_member_found_in_a_new_unit_is_moved_but_the_running_roster_is_not(units):
     unit_a, unit_b = units
     person = StaffFactory(username="eero", email="eero.korhonen@example.org", unit=unit_a)

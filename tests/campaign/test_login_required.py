@@ -8,6 +8,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "/healthz",
     "/accounts/login/",
+    "/accounts/oidc/authenticate/",
+    "/accounts/oidc/callback/",
+    "/accounts/password_reset/",
+    "/accounts/password_reset/done/",
+    "/accounts/reset/sample/sample/",
+    "/accounts/reset/done/",
+    "/accounts/invitation/sample/sample/",
     "/i18n/setlang/",
     "/accessibility/",
     "/privacy/",
