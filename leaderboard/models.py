@@ -16,13 +16,10 @@ from campaign.models import Campaign, Client, Staff, Theme, Unit
 
 class UnitDay(models.Model):
     """Counted visits dated `day` that are credited to the unit, and the ideas of counted visits
-    that started to count on `day` (recorded and their visit done; the later of the two days).
-
-    `unit` is empty for visits that have no participant (possible only in the Django admin); they
-    count for the organisation alone."""
+    that started to count on `day` (recorded and their visit done; the later of the two days)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     visits = models.PositiveIntegerField(default=0)
     ideas = models.PositiveIntegerField(default=0)
@@ -36,9 +33,7 @@ class UnitDay(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                F("campaign"), Coalesce("unit", Value(0)), F("day"), name="unit_day_once"
-            ),
+            models.UniqueConstraint(fields=["campaign", "unit", "day"], name="unit_day_once"),
         ]
 
     def __str__(self):
@@ -70,7 +65,7 @@ class UnitTally(models.Model):
     while they are recomputed)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     planned = models.PositiveIntegerField(default=0)
     cancelled = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
@@ -82,9 +77,7 @@ class UnitTally(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                F("campaign"), Coalesce("unit", Value(0)), name="unit_tally_once"
-            ),
+            models.UniqueConstraint(fields=["campaign", "unit"], name="unit_tally_once"),
         ]
 
     def __str__(self):
@@ -96,7 +89,7 @@ class IdeaTally(models.Model):
     each attributed to one unit as above."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     theme = models.ForeignKey(Theme, null=True, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=16)
     counts = models.BooleanField()
@@ -106,7 +99,7 @@ class IdeaTally(models.Model):
         constraints = [
             models.UniqueConstraint(
                 F("campaign"),
-                Coalesce("unit", Value(0)),
+                F("unit"),
                 Coalesce("theme", Value(0)),
                 F("status"),
                 name="idea_tally_once",
@@ -135,8 +128,7 @@ class ClientReached(models.Model):
 
 
 class StaleFigures(models.Model):
-    """A note that some of a campaign's figures must be recomputed: a unit's (`unit`, or the
-    visits without participants when `unit` is empty and `client` is too), a client's, or
+    """A note that some of a campaign's figures must be recomputed: a unit's, a client's, or
     everything. Receivers write it in the transaction of the change, so writers only ever add rows
     and never wait for each other; right after the change commits, the notes are worked off and
     deleted, and until then the pages compute those parts from the source tables."""

@@ -17,7 +17,6 @@ from campaign.services import RULE_FIELDS
 from ideas.models import Idea
 from leaderboard.models import StaleFigures
 from leaderboard.services import figures_refresh
-from leaderboard.tallies import UnitKey
 from visits.models import Visit, VisitParticipant
 
 # What a row was before it was saved, for the receiver after the save.
@@ -35,16 +34,14 @@ def _note(campaign_id: int, *, units=(), clients=(), everything: bool = False) -
     transaction.on_commit(lambda: figures_refresh(campaign_ids={campaign_id}), robust=True)
 
 
-def _units_of(visit_id: int) -> set[UnitKey]:
-    """The units a visit is credited to; {None} for a visit without participants."""
-    units = set(
-        VisitParticipant.objects.filter(visit_id=visit_id).values_list("unit_id", flat=True)
-    )
-    return units or {None}
+def _units_of(visit_id: int) -> set[int]:
+    """The units a visit is credited to."""
+    return set(VisitParticipant.objects.filter(visit_id=visit_id).values_list("unit_id", flat=True))
 
 
-def _campaign_of(visit_id: int) -> int | None:
-    return Visit.objects.filter(pk=visit_id).values_list("campaign_id", flat=True).first()
+def _visit_of(visit_id: int) -> tuple[int, int] | None:
+    """The campaign and client of a visit; None once the visit is gone."""
+    return Visit.objects.filter(pk=visit_id).values_list("campaign_id", "client_id").first()
 
 
 # --- Visits -----------------------------------------------------------------------------------
@@ -59,8 +56,8 @@ def visit_before(sender, instance: Visit, **kwargs) -> None:
 
 @receiver(post_save, sender=Visit, dispatch_uid="figures-visit-saved")
 def visit_saved(sender, instance: Visit, created: bool, **kwargs) -> None:
-    # A visit is saved before its participants, so a new one is, for now, without them.
-    units = {None} if created else _units_of(instance.pk)
+    # A new visit has no participants yet: they note their units when they are added.
+    units = set() if created else _units_of(instance.pk)
     _note(instance.campaign_id, units=units, clients=[instance.client_id])
     before = getattr(instance, BEFORE, None)
     if before and before["campaign_id"] != instance.campaign_id:
@@ -91,19 +88,17 @@ def participant_before(sender, instance: VisitParticipant, **kwargs) -> None:
 @receiver(post_delete, sender=VisitParticipant, dispatch_uid="figures-participant-deleted")
 def participant_changed(sender, instance: VisitParticipant, **kwargs) -> None:
     # The visit's other units too: which of them the organisation attributes the visit to may
-    # change. A visit that gets its first participant, or loses its last, moves to or from the
-    # figures of visits without participants.
+    # change. And its client: a visit counts through its participants.
     before = getattr(instance, BEFORE, None)
     for visit_id in {instance.visit_id, before["visit_id"] if before else instance.visit_id}:
-        campaign_id = _campaign_of(visit_id)
-        if campaign_id is None:
+        visit = _visit_of(visit_id)
+        if visit is None:
             continue  # the visit is being deleted; its own receiver has noted it
+        campaign_id, client_id = visit
         units = _units_of(visit_id) | {instance.unit_id}
         if before:
             units.add(before["unit_id"])
-        if kwargs.get("created") and units == {instance.unit_id}:
-            units.add(None)
-        _note(campaign_id, units=units)
+        _note(campaign_id, units=units, clients=[client_id])
 
 
 # --- Ideas ------------------------------------------------------------------------------------
@@ -123,9 +118,9 @@ def idea_before(sender, instance: Idea, **kwargs) -> None:
 @receiver(post_delete, sender=Idea, dispatch_uid="figures-idea-deleted")
 def idea_changed(sender, instance: Idea, **kwargs) -> None:
     for visit_id in {instance.visit_id, getattr(instance, BEFORE, None) or instance.visit_id}:
-        campaign_id = _campaign_of(visit_id)
-        if campaign_id is not None:
-            _note(campaign_id, units=_units_of(visit_id))
+        visit = _visit_of(visit_id)
+        if visit is not None:
+            _note(visit[0], units=_units_of(visit_id))
 
 
 # --- Counting rules and departments -----------------------------------------------------------

@@ -28,7 +28,6 @@ from leaderboard.models import (
     UnitTally,
     UnitVisitor,
 )
-from leaderboard.tallies import UnitKey
 
 UNITS = "units"
 DEPARTMENTS = "departments"
@@ -186,7 +185,7 @@ class Figures:
         if from_source:
             notes = [(None, None, True)]
         self.everything_stale = False
-        self.stale_units: set[UnitKey] = set()
+        self.stale_units: set[int] = set()
         self.stale_clients: set[int] = set()
         for unit_id, client_id, everything in notes:
             if everything:
@@ -197,13 +196,7 @@ class Figures:
                 self.stale_units.add(unit_id)
 
     def _stored(self, model):
-        rows = model.objects.filter(campaign=self.campaign)
-        if self.stale_units:
-            known = [unit for unit in self.stale_units if unit is not None]
-            rows = rows.exclude(unit_id__in=known)
-            if None in self.stale_units:
-                rows = rows.exclude(unit__isnull=True)
-        return rows
+        return model.objects.filter(campaign=self.campaign).exclude(unit_id__in=self.stale_units)
 
     @cached_property
     def _fresh(self) -> tallies.UnitRows:
@@ -322,7 +315,7 @@ def _activity(
         dept_accepted,
         *_org,
     ) in figures.days:
-        if unit is None or day > last:
+        if day > last:
             continue
         if level == DEPARTMENTS:
             visits, ideas, accepted = dept_visits, dept_ideas, dept_accepted
@@ -414,7 +407,7 @@ class _Board:
         self.roster = _roster_rows(campaign)
         self.leaders = _leaders(campaign)
         ids = {row[0] for row in self.roster} | {row[1] for row in self.roster if row[1]}
-        ids |= {row[0] for row in self.figures.days if row[0] is not None}
+        ids |= {row[0] for row in self.figures.days}
         ids |= {row[0] for row in self.figures.visitors}
         self.units = _units(ids)
         self.departments = {pk: unit.department.pk for pk, unit in self.units.items()}

@@ -3,7 +3,6 @@
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Q
 
 from campaign.models import Campaign
 from leaderboard import tallies
@@ -15,7 +14,6 @@ from leaderboard.models import (
     UnitTally,
     UnitVisitor,
 )
-from leaderboard.tallies import UnitKey
 
 # Notes worked off in one transaction.
 REFRESH_BATCH = 500
@@ -74,50 +72,27 @@ def _refresh(campaign: Campaign, notes: list[StaleFigures]) -> None:
         _refresh_clients(campaign, clients)
 
 
-def _ordered(units: set[UnitKey]) -> list[UnitKey]:
-    return sorted(units, key=lambda unit: (unit is not None, unit or 0))
-
-
-def _of_units(units: set[UnitKey]) -> Q:
-    condition = Q(unit_id__in=[unit for unit in units if unit is not None])
-    if None in units:
-        condition |= Q(unit__isnull=True)
-    return condition
-
-
-def _refresh_units(campaign: Campaign, units: set[UnitKey] | None) -> None:
+def _refresh_units(campaign: Campaign, units: set[int] | None) -> None:
     """Replace the rows of `units` (every unit of the campaign when None) with fresh ones."""
     if units is None:
         units = tallies.campaign_units(campaign) | set(
             UnitTally.objects.filter(campaign=campaign).values_list("unit_id", flat=True)
         )
-    elif None in units and not _has_visits_without_participants(campaign):
-        # Nearly always: there are none, and none stored, so there is nothing to lock for them.
-        units = units - {None}
-        if not units:
-            return
-    ordered = _ordered(units)
     UnitTally.objects.bulk_create(
-        [UnitTally(campaign=campaign, unit_id=unit) for unit in ordered], ignore_conflicts=True
+        [UnitTally(campaign=campaign, unit_id=unit) for unit in sorted(units)],
+        ignore_conflicts=True,
     )
-    locked = UnitTally.objects.select_for_update().filter(_of_units(units), campaign=campaign)
+    locked = UnitTally.objects.select_for_update().filter(campaign=campaign, unit_id__in=units)
     tally_of = {tally.unit_id: tally for tally in locked.order_by("unit_id")}
     rows = tallies.unit_rows(campaign, units)
     for model in (UnitDay, UnitVisitor, IdeaTally):
-        model.objects.filter(_of_units(units), campaign=campaign).delete()
+        model.objects.filter(campaign=campaign, unit_id__in=units).delete()
     UnitDay.objects.bulk_create(rows.days, batch_size=2000)
     UnitVisitor.objects.bulk_create(rows.visitors, batch_size=2000)
     IdeaTally.objects.bulk_create(rows.ideas, batch_size=2000)
     for fresh in rows.tallies:
         fresh.pk = tally_of[fresh.unit_id].pk
     UnitTally.objects.bulk_update(rows.tallies, TALLY_COUNTS, batch_size=2000)
-
-
-def _has_visits_without_participants(campaign: Campaign) -> bool:
-    return (
-        None in tallies.campaign_units(campaign, with_participants=False)
-        or UnitTally.objects.filter(campaign=campaign, unit__isnull=True).exists()
-    )
 
 
 def _refresh_clients(campaign: Campaign, clients: set[int] | None) -> None:

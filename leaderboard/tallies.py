@@ -4,8 +4,10 @@ Reads only. `unit_rows` gives every row of a set of units (or of all of them), `
 every row of a set of clients. Whether a visit or an idea counts is asked of its QuerySet
 (`VisitQuerySet.counted`, `IdeaQuerySet.counted`); this module only sums.
 
-A unit's rows depend on its own visits and, through the attribution of joint visits, on the other
-units of those visits; a change to a visit therefore marks every unit the visit is credited to.
+A visit counts through its participants: each is credited to a unit. A unit's rows depend on its
+own visits and, through the attribution of joint visits, on the other units of those visits; a
+change to a visit therefore marks every unit the visit is credited to. (A visit without any
+participant, which only hand-edited rows can make, counts nowhere.)
 """
 
 import datetime as dt
@@ -13,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, OuterRef
 
 from campaign.models import Campaign
 from ideas.models import IS_ACCEPTED, Idea
@@ -21,8 +23,6 @@ from leaderboard.models import ClientReached, IdeaTally, UnitDay, UnitTally, Uni
 from visits.models import Visit, VisitParticipant
 from visits.rules import VisitStatus
 
-# A unit id, or None for the visits that have no participant.
-UnitKey = int | None
 # Units are recomputed in groups of this many, so that rebuilding a large campaign holds a
 # bounded share of its rows in memory at a time.
 BATCH_UNITS = 10
@@ -42,50 +42,42 @@ class UnitRows:
         self.ideas += other.ideas
 
 
-def campaign_units(campaign: Campaign, *, with_participants: bool = True) -> set[UnitKey]:
-    """Every unit that has figures in the campaign: the units visits are credited to, and None
-    when some visit has no participant (only that, without `with_participants`)."""
-    units: set[UnitKey] = set()
-    if with_participants:
-        units |= set(
-            VisitParticipant.objects.filter(visit__campaign=campaign)
-            .values_list("unit_id", flat=True)
-            .distinct()
-            .order_by()
-        )
-    if Visit.objects.in_campaign(campaign).filter(~_has_participant()).exists():
-        units.add(None)
-    return units
-
-
-def _has_participant() -> Q:
-    return Q(Exists(VisitParticipant.objects.filter(visit=OuterRef("pk"))))
-
-
-def _touching(campaign: Campaign, units: set[UnitKey]):
-    """The campaign's visits credited to one of `units` (None: with no participant)."""
-    condition = Q(
-        pk__in=VisitParticipant.objects.filter(
-            unit_id__in=[unit for unit in units if unit is not None]
-        ).values("visit_id")
+def campaign_units(campaign: Campaign) -> set[int]:
+    """Every unit that has figures in the campaign: the units its visits are credited to."""
+    return set(
+        VisitParticipant.objects.filter(visit__campaign=campaign)
+        .values_list("unit_id", flat=True)
+        .distinct()
+        .order_by()
     )
-    if None in units:
-        condition |= ~_has_participant()
-    return Visit.objects.in_campaign(campaign).filter(condition)
 
 
-def unit_rows(campaign: Campaign, units: Iterable[UnitKey] | None = None) -> UnitRows:
+def _touching(campaign: Campaign, units: set[int]):
+    """The campaign's visits credited to one of `units`."""
+    credited = VisitParticipant.objects.filter(unit_id__in=units).values("visit_id")
+    return Visit.objects.in_campaign(campaign).filter(pk__in=credited)
+
+
+def _counted_with_participants(campaign: Campaign):
+    return (
+        Visit.objects.in_campaign(campaign)
+        .counted()
+        .filter(Exists(VisitParticipant.objects.filter(visit=OuterRef("pk"))))
+    )
+
+
+def unit_rows(campaign: Campaign, units: Iterable[int] | None = None) -> UnitRows:
     """Every figure row of `units` (all units of the campaign when None), as a fresh computation
     from the visits, participants and ideas would store it."""
     wanted = campaign_units(campaign) if units is None else set(units)
-    ordered = sorted(wanted, key=lambda unit: (unit is not None, unit or 0))
+    ordered = sorted(wanted)
     rows = UnitRows()
     for start in range(0, len(ordered), BATCH_UNITS):
         rows.extend(_unit_rows(campaign, set(ordered[start : start + BATCH_UNITS])))
     return rows
 
 
-def _unit_rows(campaign: Campaign, units: set[UnitKey]) -> UnitRows:
+def _unit_rows(campaign: Campaign, units: set[int]) -> UnitRows:
     touching = _touching(campaign, units)
     credits: dict[int, dict[int, int]] = defaultdict(dict)  # visit → unit → department
     staff_of: dict[int, list[tuple[int, int]]] = defaultdict(list)  # visit → (unit, staff)
@@ -96,12 +88,12 @@ def _unit_rows(campaign: Campaign, units: set[UnitKey]) -> UnitRows:
         staff_of[visit_id].append((unit_id, staff_id))
     counted = set(touching.counted().values_list("pk", flat=True))
 
-    days: dict[tuple[UnitKey, dt.date], UnitDay] = {}
+    days: dict[tuple[int, dt.date], UnitDay] = {}
     visitors: dict[tuple[int, int], UnitVisitor] = {}
     tallies = {unit: UnitTally(campaign=campaign, unit_id=unit) for unit in units}
-    ideas: dict[tuple[UnitKey, int | None, str, bool], IdeaTally] = {}
+    ideas: dict[tuple[int, int | None, str, bool], IdeaTally] = {}
 
-    def day_row(unit: UnitKey, day: dt.date) -> UnitDay:
+    def day_row(unit: int, day: dt.date) -> UnitDay:
         key = (unit, day)
         if key not in days:
             days[key] = UnitDay(campaign=campaign, unit_id=unit, day=day)
@@ -112,8 +104,8 @@ def _unit_rows(campaign: Campaign, units: set[UnitKey]) -> UnitRows:
         does) for each of the visit's units that is being computed."""
         visit_credits = credits.get(visit_id)
         if not visit_credits:
-            if None in units:
-                yield None, True, False
+            # Its participants were added after they were read: that change has noted its units
+            # and will recompute them once this refresh lets go of them.
             return
         org_unit = min(visit_credits)
         first_in_department: dict[int, int] = {}
@@ -142,8 +134,7 @@ def _unit_rows(campaign: Campaign, units: set[UnitKey]) -> UnitRows:
             continue
         for unit, for_org, for_department in attributed(visit_id):
             row = day_row(unit, day)
-            if unit is not None:
-                row.visits += 1
+            row.visits += 1
             row.dept_visits += for_department
             row.org_visits += for_org
         for unit, staff in staff_of.get(visit_id, ()):
@@ -182,9 +173,8 @@ def _unit_rows(campaign: Campaign, units: set[UnitKey]) -> UnitRows:
             if not counts:
                 continue
             row = day_row(unit, day)
-            if unit is not None:
-                row.ideas += 1
-                row.accepted += accepted
+            row.ideas += 1
+            row.accepted += accepted
             row.dept_ideas += for_department
             row.dept_accepted += for_department and accepted
             row.org_ideas += for_org
@@ -207,8 +197,7 @@ def client_rows(campaign: Campaign, clients: Iterable[int] | None = None) -> lis
     their first counted visit; None for a client with no counted visit."""
     wanted = campaign_clients(campaign) if clients is None else set(clients)
     first = dict(
-        Visit.objects.in_campaign(campaign)
-        .counted()
+        _counted_with_participants(campaign)
         .filter(client_id__in=wanted)
         .values("client_id")
         .annotate(first_day=Min("visited_on"))

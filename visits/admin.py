@@ -6,6 +6,9 @@ from visits.models import Visit, VisitParticipant
 class VisitParticipantInline(admin.TabularInline):
     model = VisitParticipant
     extra = 0
+    # A visit counts through its participants: one without any would count nowhere.
+    min_num = 1
+    validate_min = True
     autocomplete_fields = ["staff", "unit"]
 
 

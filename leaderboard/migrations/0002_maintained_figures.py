@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('ideas', models.PositiveIntegerField()),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
                 ('theme', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.theme')),
-                ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
             ],
         ),
         migrations.CreateModel(
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('org_ideas', models.PositiveIntegerField(default=0)),
                 ('org_accepted', models.PositiveIntegerField(default=0)),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
-                ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
             ],
         ),
         migrations.CreateModel(
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('rating_4', models.PositiveIntegerField(default=0)),
                 ('rating_5', models.PositiveIntegerField(default=0)),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
-                ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
             ],
         ),
         migrations.CreateModel(
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='ideatally',
-            constraint=models.UniqueConstraint(models.F('campaign'), django.db.models.functions.comparison.Coalesce('unit', models.Value(0)), django.db.models.functions.comparison.Coalesce('theme', models.Value(0)), models.F('status'), name='idea_tally_once'),
+            constraint=models.UniqueConstraint(models.F('campaign'), models.F('unit'), django.db.models.functions.comparison.Coalesce('theme', models.Value(0)), models.F('status'), name='idea_tally_once'),
         ),
         migrations.AddIndex(
             model_name='stalefigures',
@@ -121,11 +121,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='unitday',
-            constraint=models.UniqueConstraint(models.F('campaign'), django.db.models.functions.comparison.Coalesce('unit', models.Value(0)), models.F('day'), name='unit_day_once'),
+            constraint=models.UniqueConstraint(fields=('campaign', 'unit', 'day'), name='unit_day_once'),
         ),
         migrations.AddConstraint(
             model_name='unittally',
-            constraint=models.UniqueConstraint(models.F('campaign'), django.db.models.functions.comparison.Coalesce('unit', models.Value(0)), name='unit_tally_once'),
+            constraint=models.UniqueConstraint(fields=('campaign', 'unit'), name='unit_tally_once'),
         ),
         migrations.AddIndex(
             model_name='unitvisitor',

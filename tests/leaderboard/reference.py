@@ -1,6 +1,7 @@
 """The campaign's figures computed from scratch, the slow and obvious way: every visit, participant
 and idea read as objects, whether a visit counts decided by its `counts` property (the pure rule),
-and everything summed in Python. The maintained figures must always equal these."""
+and everything summed in Python. A visit is someone's visit: one without participants counts
+nowhere. The maintained figures must always equal these."""
 
 import datetime as dt
 from collections import Counter, defaultdict
@@ -49,11 +50,13 @@ def reference(campaign: Campaign, before: dt.date = dt.date.max) -> Reference:
             "staff_id", flat=True
         )
     )
-    visits = list(
-        Visit.objects.filter(campaign=campaign)
+    visits = [
+        visit
+        for visit in Visit.objects.filter(campaign=campaign)
         .select_related("campaign", "client")
         .prefetch_related("participations__unit", "ideas__theme")
-    )
+        if visit.participations.all()
+    ]
     counted = [visit for visit in visits if visit.counts]
 
     def figures(group_of, last=dt.date.max):

@@ -23,7 +23,7 @@ from tests.factories import (
     VisitFactory,
 )
 from tests.leaderboard.reference import reference, shown
-from visits.models import Visit
+from visits.models import Visit, VisitParticipant
 
 pytestmark = pytest.mark.django_db
 
@@ -134,10 +134,15 @@ def test_a_visit_moved_to_another_campaign_leaves_the_first_ones_figures(organis
     assert shown(other) == reference(other)
 
 
-def test_a_visit_without_participants_counts_for_the_organisation(organisation):
+def test_a_visit_counts_through_its_participants(organisation):
     campaign = organisation.campaign
     figures_refresh()
-    VisitFactory(campaign=campaign, participants=[])
+    nobodys = VisitFactory(campaign=campaign, participants=[], client=ClientFactory())
+    assert shown(campaign).visits == 6
+    assert shown(campaign).clients == reference(campaign).clients
+    VisitParticipant.objects.create(
+        visit=nobodys, staff=organisation.people["c2"], unit=organisation.units["C"]
+    )
     assert shown(campaign).visits == 7
     figures_refresh()
     assert shown(campaign) == reference(campaign)
@@ -197,7 +202,7 @@ def test_refreshes_running_at_once_neither_block_each_other_in_a_circle_nor_lose
         thread.join(timeout=60)
     figures_refresh()
 
-    assert not errors
+    assert not errors, errors
     assert Visit.objects.filter(campaign=campaign).count() == 9
     assert not StaleFigures.objects.exists()
     assert shown(campaign) == reference(campaign)
