@@ -1,6 +1,8 @@
 """Forms for campaign setup and the organisation import. Rules live in the services."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from campaign.imports import ImportKind
@@ -26,6 +28,17 @@ def _slug_optional_when_new(form: forms.ModelForm) -> None:
     if not form.instance.pk:
         form.fields["slug"].required = False
         form.fields["slug"].help_text = SLUG_HELP
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the username's length checked before anyone is asked: no
+    username is longer than the user model allows, and a longer one would not fit the record of
+    failed logins either."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class CampaignForm(forms.ModelForm):

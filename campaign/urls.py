@@ -11,6 +11,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from campaign import public_views, urls_setup, views
+from campaign.forms import LoginForm
 from pages import urls as pages_urls
 from visits import urls as visits_urls
 
@@ -21,7 +22,9 @@ urlpatterns = [
         "campaigns/",
         include((urls_setup.urlpatterns + pages_urls.campaign_urlpatterns, "campaigns")),
     ),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
