@@ -49,7 +49,10 @@ def idea_formset(*, campaign: Campaign, data=None, extra_forms: int = 0):
     used without JavaScript ("Add an idea")."""
     if data is not None and extra_forms:
         data = data.copy()
-        total = int(data.get("ideas-TOTAL_FORMS") or 0)
+        try:
+            total = max(0, int(data.get("ideas-TOTAL_FORMS") or 0))
+        except ValueError:
+            total = 0  # a damaged count: start the rows again from one
         data["ideas-TOTAL_FORMS"] = str(min(total + extra_forms, MAX_IDEAS_PER_SUBMIT))
     return IdeaFormSet(data, prefix="ideas", form_kwargs={"campaign": campaign})
 

@@ -80,12 +80,18 @@ def _verdict_for(form, campaign, *, visit=None):
     return verdict, []
 
 
+def _chosen_client(form):
+    """The client the form names, even while other fields (or the client's own checks, such as
+    the same-day question) are unanswered; None when the value names no client."""
+    value = form["client"].data if form.is_bound else form.initial.get("client")
+    try:
+        return form.fields["client"].clean(value)
+    except ValidationError:
+        return None
+
+
 def _earlier_visits(form, campaign, exclude_visit_id=None):
-    client = form.cleaned_data.get("client") if form.is_bound and form.is_valid() else None
-    if client is None and form.is_bound:
-        client = form.fields["client"].queryset.filter(pk=form.data.get("client") or 0).first()
-    if client is None and not form.is_bound and form.initial.get("client"):
-        client = form.fields["client"].queryset.filter(pk=form.initial["client"]).first()
+    client = _chosen_client(form)
     if client is None:
         return None, []
     found = visits_to_clients(

@@ -271,6 +271,59 @@ def test_the_same_business_id_is_refused(client, running, visitor, tampere):
     assert Visit.objects.count() == 0
 
 
+NOT_A_CLIENT = ["abc", "1.5", "[]", "\x00", "x" * 20_000, "9" * 30, "-1", "²"]
+
+
+@pytest.mark.parametrize("value", NOT_A_CLIENT)
+@pytest.mark.parametrize("button", [{}, {"preview": "1"}, {"add_idea": "1"}])
+def test_a_client_value_that_names_no_client_is_refused_next_to_the_field(
+    client, running, visitor, value, button
+):
+    client.force_login(visitor)
+    response = client.post(reverse("visits:new"), {**form_data(**button), "client": value})
+    assert response.status_code in (200, 400)
+    if not button:
+        assert errors_of(response, "client")
+    assert response.context["chosen_client"] is None
+    assert Visit.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", NOT_A_CLIENT)
+def test_picking_a_similar_client_that_is_not_one_is_refused(client, running, visitor, value):
+    client.force_login(visitor)
+    data = form_data(new_client_name="Tampereen kaupunki, tietopalvelut", pick_client=value)
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    assert errors_of(response, "client")
+    assert Visit.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", NOT_A_CLIENT[:4])
+def test_editing_with_a_client_value_that_names_no_client_is_refused(
+    client, running, visitor, tampere, value
+):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    client.force_login(visitor)
+    data = {**form_data(tampere, status="done", minutes="90"), "client": value}
+    response = client.post(reverse("visits:edit", args=[visit.pk]), data)
+    assert response.status_code == 400
+    assert errors_of(response, "client")
+    visit.refresh_from_db()
+    assert visit.minutes == 60
+
+
+@pytest.mark.parametrize("total", ["abc", "", "-3", "1.5", "\x00", "9" * 30])
+def test_adding_an_idea_row_to_a_damaged_form_starts_the_rows_again(
+    client, running, visitor, tampere, total
+):
+    client.force_login(visitor)
+    data = form_data(tampere, add_idea="1", **{"ideas-TOTAL_FORMS": total})
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 200
+    assert len(response.context["ideas"].forms) >= 1
+    assert Visit.objects.count() == 0
+
+
 def test_the_client_is_required(client, running, visitor):
     client.force_login(visitor)
     response = client.post(reverse("visits:new"), form_data())
