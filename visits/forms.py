@@ -285,6 +285,23 @@ class VisitEditForm(VisitFieldsForm):
         }
 
 
+class LookupQueryForm(forms.Form):
+    """What the visit form's script asks the helper endpoints (client and staff search, similar
+    clients, earlier visits, the live verdict). A value a field refuses — a NUL byte, an id that
+    is not a number — is left out, so the endpoint answers as if it had not been asked."""
+
+    q = forms.CharField(required=False)
+    name = forms.CharField(required=False)
+    business_id = forms.CharField(required=False)
+    client = forms.IntegerField(required=False)
+    exclude = forms.IntegerField(required=False)
+    campaign = forms.IntegerField(required=False)
+
+    def values(self) -> dict:
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
+
+
 class VerdictQueryForm(forms.Form):
     """What the live "will this count" preview sends; lenient, since the form is half filled."""
 
