@@ -157,6 +157,20 @@ def test_bad_query_strings_never_break_the_list(client, coordinator, varied, que
     )
 
 
+@pytest.mark.parametrize(("per_page", "shown"), [("-1", 25), ("0", 25), ("3", 3), ("1000", 100)])
+def test_the_page_size_asked_for_stays_within_one_to_a_hundred(
+    client, coordinator, campaign, per_page, shown
+):
+    visit = VisitFactory(campaign=campaign)
+    Idea.objects.bulk_create(
+        Idea(visit=visit, title=f"Idea {n}", created_by=visit.created_by) for n in range(130)
+    )
+    client.force_login(coordinator)
+    response = client.get(LIST, {"per_page": per_page})
+    assert response.status_code == 200
+    assert len(response.context["table"].paginated_rows) == shown
+
+
 def test_a_bad_filter_value_is_explained_next_to_the_field(client, coordinator, varied):
     client.force_login(coordinator)
     response = client.get(f"{LIST}?collected_from=31.31.2026")
