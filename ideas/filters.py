@@ -112,7 +112,7 @@ class IdeaFilter(django_filters.FilterSet):
                 | Q(official_response__icontains=word)
                 | Q(visit__client__name__icontains=word)
             )
-            if word.isdigit() and len(word) < 18:
+            if word.isdecimal() and len(word) < 18:  # "²" is a digit but not a number
                 condition |= Q(pk=int(word))
             queryset = queryset.filter(condition)
         return queryset

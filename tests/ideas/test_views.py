@@ -171,6 +171,15 @@ def test_the_page_size_asked_for_stays_within_one_to_a_hundred(
     assert len(response.context["table"].paginated_rows) == shown
 
 
+def test_a_word_of_digits_python_cannot_read_as_a_number_is_searched_as_text(
+    client, coordinator, varied
+):
+    client.force_login(coordinator)
+    response = client.get(LIST, {"q": "²"})
+    assert response.status_code == 200
+    assert list(response.context["table"].paginated_rows) == []
+
+
 def test_a_bad_filter_value_is_explained_next_to_the_field(client, coordinator, varied):
     client.force_login(coordinator)
     response = client.get(f"{LIST}?collected_from=31.31.2026")
