@@ -1,6 +1,8 @@
-"""Middleware of the project: the health check ahead of sessions."""
+"""Middleware of the project: the health check ahead of sessions, and no caching of what a
+logged-in person sees."""
 
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from campaign.views import healthz
 
@@ -21,3 +23,18 @@ class HealthCheckMiddleware:
             return healthz(request)
         return self.get_response(request)
 
+
+class PrivatePagesMiddleware:
+    """Every response to a logged-in person is `Cache-Control: private, no-store`: their visits,
+    ideas and the organisation's figures stay out of shared proxies and of the browser's cache on
+    a shared computer (the Back button after logging out shows nothing)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
