@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "campaign.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "campaign.audit.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

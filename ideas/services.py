@@ -5,11 +5,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from campaign.audit import audit_actor
 from campaign.models import Staff, Theme, Unit
 from ideas.models import Idea, IdeaExport, IdeaStatus
 from ideas.rules import idea_can_move, idea_can_set_shareable, idea_can_triage, idea_next_statuses
@@ -144,7 +144,7 @@ def idea_triage(
     if status != IdeaStatus.DUPLICATE:
         idea.duplicate_of = None
     idea.full_clean()
-    with set_actor(by):
+    with audit_actor(by):
         idea.save()
     return idea
 
@@ -173,7 +173,7 @@ def idea_mark_duplicate(*, idea: Idea, original: Idea, by: Staff) -> Idea:
     idea.status = IdeaStatus.DUPLICATE
     idea.duplicate_of = original
     idea.full_clean()
-    with set_actor(by):
+    with audit_actor(by):
         idea.save()
         for follower in Idea.objects.select_for_update().filter(duplicate_of=idea):
             follower.duplicate_of = original

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -340,6 +341,39 @@ def test_triage_saves_and_says_so(client, coordinator, world, unit):
         dt.date(2026, 6, 30),
     )
     assert world.foreign.is_shareable
+
+
+def test_triage_and_marking_a_duplicate_record_who_and_from_which_address(
+    client, coordinator, world
+):
+    client.force_login(coordinator)
+    follower = IdeaFactory(visit=world.unit.visit)
+    client.post(
+        reverse("ideas:mark_duplicate", args=[follower.pk]),
+        {"original": world.own.pk},
+        REMOTE_ADDR="10.20.30.40",
+    )
+    client.post(
+        reverse("ideas:mark_duplicate", args=[world.own.pk]),
+        {"original": world.foreign.pk},
+        REMOTE_ADDR="10.20.30.40",
+    )
+    client.post(
+        reverse("ideas:triage", args=[world.foreign.pk]),
+        triage_data(world.foreign, status="in_review"),
+        REMOTE_ADDR="10.20.30.40",
+    )
+    client.post(
+        reverse("visits:withdraw", args=[world.foreign.visit_id]), REMOTE_ADDR="10.20.30.40"
+    )
+    entries = LogEntry.objects.filter(action=LogEntry.Action.UPDATE)
+    assert {(e.object_pk, e.content_type.model) for e in entries} == {
+        (str(follower.pk), "idea"),
+        (str(world.own.pk), "idea"),
+        (str(world.foreign.pk), "idea"),
+        (str(world.foreign.visit_id), "visit"),
+    }
+    assert {(e.actor, e.remote_addr) for e in entries} == {(coordinator, "10.20.30.40")}
 
 
 def test_an_illegal_jump_is_refused_next_to_the_status_and_input_is_kept(
