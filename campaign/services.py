@@ -132,6 +132,16 @@ def campaign_clone_dates(*, source: Campaign) -> tuple[dt.date, dt.date]:
     return _a_year_later(source.starts_on), _a_year_later(source.ends_on)
 
 
+def campaign_copy_name(*, source: Campaign) -> str:
+    """The name proposed for a clone of `source`: "<name> (copy)", numbered when that is taken,
+    since two campaigns cannot share a name."""
+    name, number = _("%(name)s (copy)") % {"name": source.name}, 2
+    while Campaign.objects.filter(name__iexact=name).exists():
+        name = _("%(name)s (copy %(number)s)") % {"name": source.name, "number": number}
+        number += 1
+    return name
+
+
 @transaction.atomic
 def campaign_clone(
     *, source: Campaign, name: str, slug: str = "", starts_on: dt.date, ends_on: dt.date

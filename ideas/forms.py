@@ -21,6 +21,7 @@ class IdeaForm(forms.Form):
     text = forms.CharField(
         label=_("In the client's words"),
         required=False,
+        max_length=Idea._meta.get_field("text").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     theme = forms.ModelChoiceField(
@@ -76,6 +77,7 @@ class IdeaTriageForm(forms.Form):
     official_response = forms.CharField(
         label=_("Official response"),
         required=False,
+        max_length=Idea._meta.get_field("official_response").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The answer the client and the collecting unit will see."),
     )

@@ -7,12 +7,19 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaign.audit import audit_actor
 from campaign.models import Staff, Theme, Unit
-from ideas.models import Idea, IdeaExport, IdeaStatus
-from ideas.rules import idea_can_move, idea_can_set_shareable, idea_can_triage, idea_next_statuses
+from ideas.models import IDEA_EXPORT_QUERY_LENGTH, Idea, IdeaExport, IdeaStatus
+from ideas.rules import (
+    idea_can_move,
+    idea_can_set_shareable,
+    idea_can_triage,
+    idea_next_statuses,
+)
 from visits.models import Visit
 from visits.services import visit_log, visit_update
 
@@ -93,12 +100,41 @@ def _transition_error(current: str, new: str) -> str:
 
 def _locked(idea: Idea) -> Idea:
     """The idea re-read under a row lock, so two triagers cannot both move it from one status."""
-    return Idea.objects.select_for_update(of=("self",)).select_related("owner_unit").get(pk=idea.pk)
+    return (
+        Idea.objects.select_for_update(of=("self",))
+        .select_related("owner_unit", "visit")
+        .get(pk=idea.pk)
+    )
 
 
 def _check_may_triage(*, user: Staff, idea: Idea) -> None:
     if not idea_can_triage(user=user, idea=idea):
         raise PermissionDenied(_("You cannot triage this idea."))
+
+
+DUE_DATE_YEARS_AHEAD = 10
+
+
+def _due_date_errors(idea: Idea, due_on: dt.date) -> dict[str, str]:
+    """A due date falls between the visit the idea came from and ten years from today."""
+    earliest = idea.visit.visited_on
+    today = timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + DUE_DATE_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + DUE_DATE_YEARS_AHEAD, day=28)
+    if earliest <= due_on <= latest:
+        return {}
+    return {
+        "due_on": _(
+            "Choose a due date between the visit, %(earliest)s, and %(latest)s (ten years from "
+            "now)."
+        )
+        % {
+            "earliest": date_format(earliest, "SHORT_DATE_FORMAT"),
+            "latest": date_format(latest, "SHORT_DATE_FORMAT"),
+        }
+    }
 
 
 @transaction.atomic
@@ -131,6 +167,8 @@ def idea_triage(
         errors["status"] = _transition_error(idea.status, status)
     if status == IdeaStatus.DECLINED and not official_response:
         errors["official_response"] = _("Tell the client why the idea was declined.")
+    if due_on is not None and due_on != idea.due_on:
+        errors |= _due_date_errors(idea, due_on)
     if errors:
         raise ValidationError(errors)
 
@@ -185,7 +223,10 @@ def idea_mark_duplicate(*, idea: Idea, original: Idea, by: Staff) -> Idea:
 def idea_export_record(*, by: Staff, export_format: str, query: str, row_count: int) -> IdeaExport:
     """Audit one export: who, when, with which filter (the query string) and how many rows."""
     export = IdeaExport(
-        exported_by=by, format=export_format, query=query[:2000], row_count=row_count
+        exported_by=by,
+        format=export_format,
+        query=query[:IDEA_EXPORT_QUERY_LENGTH],
+        row_count=row_count,
     )
     export.full_clean()
     export.save()

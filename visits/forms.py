@@ -71,6 +71,7 @@ class VisitFieldsForm(forms.Form):
     notes = forms.CharField(
         label=_("What we learned"),
         required=False,
+        max_length=Visit._meta.get_field("notes").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     benefit_rating = forms.TypedChoiceField(
@@ -131,14 +132,21 @@ class VisitLogForm(VisitFieldsForm):
     """One form for the visit, its client (chosen or new) and co-visitors; ideas are a formset."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
-    new_client_name = forms.CharField(label=_("Name of the new client"), required=False)
+    new_client_name = forms.CharField(
+        label=_("Name of the new client"),
+        required=False,
+        max_length=Client._meta.get_field("name").max_length,
+    )
     new_client_kind = forms.ChoiceField(
         label=_("Kind"), choices=Client.Kind.choices, initial=Client.Kind.OTHER, required=False
     )
-    new_client_region = forms.CharField(label=_("Region"), required=False)
+    new_client_region = forms.CharField(
+        label=_("Region"), required=False, max_length=Client._meta.get_field("region").max_length
+    )
     new_client_business_id = forms.CharField(
         label=_("Business ID"),
         required=False,
+        max_length=Client._meta.get_field("business_id").max_length,
         help_text=_("Optional, in the form 1234567-8."),
     )
     new_client_confirmed = forms.BooleanField(

@@ -6,7 +6,18 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import MAX_VISIT_MINUTES, MIN_VISIT_MINUTES, Campaign, Client, Unit
+from campaign.models import (
+    LONG_TEXT_LENGTH,
+    MAX_VISIT_MINUTES,
+    MIN_VISIT_MINUTES,
+    Campaign,
+    Client,
+    Unit,
+    date_in_range,
+    limited_text,
+    text_at_most,
+    validate_date_in_range,
+)
 from visits.rules import VisitStatus, visit_verdict
 
 
@@ -67,7 +78,7 @@ class Visit(models.Model):
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="visits"
     )
-    visited_on = models.DateField(_("date"))
+    visited_on = models.DateField(_("date"), validators=[validate_date_in_range])
     minutes = models.PositiveSmallIntegerField(
         _("minutes"),
         validators=[MinValueValidator(MIN_VISIT_MINUTES), MaxValueValidator(MAX_VISIT_MINUTES)],
@@ -88,7 +99,7 @@ class Visit(models.Model):
     not_without_campaign = models.BooleanField(
         _("the meeting would not have happened without the campaign"), default=False
     )
-    notes = models.TextField(_("what we learned"), blank=True)
+    notes = limited_text(_("what we learned"), max_length=LONG_TEXT_LENGTH, blank=True)
     benefit_rating = models.PositiveSmallIntegerField(
         _("benefit for the visitor"),
         null=True,
@@ -150,6 +161,8 @@ class Visit(models.Model):
                 name="visit_unique_submission_token",
                 violation_error_message=_("This form has already been saved."),
             ),
+            date_in_range("visited_on", name="visit_visited_on_range"),
+            text_at_most("notes", LONG_TEXT_LENGTH, name="visit_notes_length"),
         ]
 
     def __str__(self):

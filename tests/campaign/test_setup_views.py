@@ -215,3 +215,25 @@ def test_campaign_list_runs_a_fixed_number_of_queries(client, coordinator):
         campaign = CampaignFactory()
         VisitFactory(campaign=campaign)
     assert queries() == few
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "KYLÄÄN 2026"), ("starts_on", "1901-01-01"), ("ends_on", "9999-12-31")],
+)
+def test_a_taken_name_or_a_date_out_of_range_is_refused_next_to_the_field(
+    client, coordinator, field, value
+):
+    CampaignFactory(name="Kylään 2026", slug="kylaan-2026")
+    client.force_login(coordinator)
+    response = client.post(reverse("campaigns:create"), campaign_form_data(**{field: value}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert Campaign.objects.count() == 1
+
+
+def test_the_clone_page_proposes_a_name_no_campaign_has(client, coordinator, campaign):
+    CampaignFactory(name=f"{campaign.name} (kopio)")
+    client.force_login(coordinator)
+    form = client.get(reverse("campaigns:clone", args=[campaign.slug])).context["form"]
+    assert form.initial["name"] == f"{campaign.name} (kopio 2)"

@@ -324,6 +324,44 @@ def test_adding_an_idea_row_to_a_damaged_form_starts_the_rows_again(
     assert Visit.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("notes", "x" * 5001),
+        ("ideas-0-text", "x" * 5001),
+        ("ideas-0-title", "x" * 201),
+        ("new_client_region", "x" * 101),
+    ],
+)
+def test_text_longer_than_its_limit_is_refused_next_to_the_field_and_kept(
+    client, running, visitor, tampere, field, value
+):
+    client.force_login(visitor)
+    data = form_data(tampere, **{"ideas-0-title": "Idea", field: value})
+    if field == "new_client_region":
+        data |= {"client": "", "new_client_name": "Uusi asiakas"}
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    name = field.removeprefix("ideas-0-")
+    if field.startswith("ideas-"):
+        errors = response.context["ideas"].forms[0].errors[name]
+    else:
+        errors = response.context["form"].errors[name]
+    assert "at most" in " ".join(errors)
+    assert value in response.content.decode()
+    assert Visit.objects.count() == 0
+
+
+def test_a_business_id_whose_check_digit_does_not_match_is_refused(client, running, visitor):
+    client.force_login(visitor)
+    data = form_data(new_client_name="Uusi Oy", new_client_business_id="1234567-8")
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    assert "check digit does not match" in errors_of(response, "new_client_business_id")
+    assert Visit.objects.count() == 0
+    assert not Client.objects.filter(name="Uusi Oy").exists()
+
+
 def test_the_client_is_required(client, running, visitor):
     client.force_login(visitor)
     response = client.post(reverse("visits:new"), form_data())
