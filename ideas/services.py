@@ -19,8 +19,10 @@ from ideas.rules import (
     idea_can_set_shareable,
     idea_can_triage,
     idea_next_statuses,
+    visit_takes_ideas,
 )
 from visits.models import Visit
+from visits.rules import VisitStatus
 from visits.services import visit_log, visit_update
 
 
@@ -36,6 +38,8 @@ class IdeaInput:
 def ideas_add(*, visit: Visit, ideas: Sequence[IdeaInput], created_by: Staff) -> list[Idea]:
     """Record the ideas a visit brought. A problem with one of them is reported under "ideas",
     numbered as on the form."""
+    if ideas and not visit_takes_ideas(visit.status):
+        raise ValidationError({"ideas": [_not_done_message(visit.status)]})
     added = []
     for number, data in enumerate(ideas, start=1):
         idea = Idea(
@@ -62,6 +66,15 @@ def ideas_add(*, visit: Visit, ideas: Sequence[IdeaInput], created_by: Staff) ->
     return added
 
 
+def _not_done_message(status: str) -> str:
+    if status == VisitStatus.PLANNED:
+        return _(
+            "Ideas are noted once the visit has taken place. Save the planned visit without "
+            "them, and add them when you mark it done."
+        )
+    return _("A withdrawn visit takes no new ideas.")
+
+
 @transaction.atomic
 def visit_log_with_ideas(*, ideas: Sequence[IdeaInput] = (), **visit) -> Visit:
     """Log a visit (`visits.services.visit_log` takes the other arguments) and the ideas the
@@ -76,7 +89,17 @@ def visit_update_with_ideas(
     *, visit: Visit, updated_by: Staff, new_ideas: Sequence[IdeaInput] = (), **changes
 ) -> Visit:
     """Change a visit (`visits.services.visit_update`) and add the ideas noted on the edit form,
-    in one transaction."""
+    in one transaction. A visit that has ideas has taken place, so it cannot become planned."""
+    status = changes.get("status", visit.status)
+    if not visit_takes_ideas(status) and status != visit.status and visit.ideas.exists():
+        raise ValidationError(
+            {
+                "status": _(
+                    "This visit already has ideas from the client, so it has taken place and "
+                    "cannot be planned."
+                )
+            }
+        )
     updated = visit_update(visit=visit, updated_by=updated_by, **changes)
     ideas_add(visit=updated, ideas=new_ideas, created_by=updated_by)
     return updated

@@ -51,10 +51,14 @@ def dashboard(request):
 # --- A visit and its ideas -----------------------------------------------------------------
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
+def _add_service_errors(form, ideas, error: ValidationError) -> None:
+    """A service's refusal next to the field it is about; one about the ideas in their section."""
     if hasattr(error, "error_dict"):
         for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
+            if name == "ideas":
+                ideas.non_form_errors().extend(problems)
+            else:
+                form.add_error(name if name in form.fields else None, problems)
     else:
         form.add_error(None, error.messages)
 
@@ -137,7 +141,7 @@ def visit_new(request):
         except DuplicateSubmissionError as duplicate:
             return _already_saved(request, duplicate.visit)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            _add_service_errors(form, ideas, error)
             if isinstance(error, SameDayVisitError):
                 form.same_day_visit = error.visit
         else:
@@ -251,7 +255,7 @@ def visit_edit(request, pk):
                 **form.visit_values(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            _add_service_errors(form, ideas, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect(visit)

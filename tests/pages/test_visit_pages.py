@@ -362,6 +362,33 @@ def test_a_business_id_whose_check_digit_does_not_match_is_refused(client, runni
     assert not Client.objects.filter(name="Uusi Oy").exists()
 
 
+def test_ideas_for_a_planned_visit_are_refused_in_the_ideas_section_and_kept(
+    client, running, visitor, tampere
+):
+    client.force_login(visitor)
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    data = form_data(tampere, visited_on=later, **{"ideas-0-title": "Neuvontapalvelu"})
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    errors = " ".join(response.context["ideas"].non_form_errors())
+    assert "Ideas are noted once the visit has taken place" in errors
+    assert 'value="Neuvontapalvelu"' in response.content.decode()
+    assert Visit.objects.count() == 0
+
+
+def test_a_visit_with_ideas_cannot_be_edited_to_planned(client, running, visitor, tampere):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    IdeaFactory(visit=visit)
+    client.force_login(visitor)
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    data = form_data(tampere, status="planned", visited_on=later)
+    response = client.post(reverse("visits:edit", args=[visit.pk]), data)
+    assert response.status_code == 400
+    assert "cannot be planned" in errors_of(response, "status")
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.DONE
+
+
 def test_the_client_is_required(client, running, visitor):
     client.force_login(visitor)
     response = client.post(reverse("visits:new"), form_data())
