@@ -15,7 +15,15 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from campaign.models import Campaign, Client, RosterEntry, Staff, Theme, Unit
+from campaign.models import (
+    Campaign,
+    Client,
+    RosterEntry,
+    Staff,
+    Theme,
+    Unit,
+    business_id_check_digit,
+)
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS, sync_roles
 from demo import data
 from ideas.models import Idea
@@ -160,6 +168,13 @@ def _demo_users(units, password, result):
             result.passwords[username] = generated
 
 
+def _business_id(number: int) -> str:
+    """A made-up business ID with the check digit it needs: the next number that has one."""
+    while (check := business_id_check_digit(f"{number:07d}")) is None:
+        number += 1
+    return f"{number:07d}-{check}"
+
+
 def _clients(result):
     clients = []
     for i, (name, kind, region) in enumerate(data.CLIENTS):
@@ -168,7 +183,7 @@ def _clients(result):
             defaults={
                 "kind": kind,
                 "region": region,
-                "business_id": f"{2900100 + i * 37:07d}-{i % 10}" if i % 3 else "",
+                "business_id": _business_id(2900100 + i * 37) if i % 3 else "",
                 "is_partner": i % 5 == 0,
             },
         )
