@@ -8,12 +8,14 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from campaign.imports import ImportKind, ImportPlan, Table, import_plan
 from campaign.models import Campaign, RosterEntry, Staff, Theme, Unit
 from campaign.roles import STAFF
+from campaign.selectors import campaign_logging_ended_by
 
 # The settings a coordinator edits; a clone copies all of them except the dates.
 CAMPAIGN_FIELDS = (
@@ -47,13 +49,26 @@ def _check_fields(fields: dict) -> None:
         raise TypeError(f"Not campaign settings: {', '.join(sorted(unknown))}")
 
 
-def _save(campaign: Campaign, *, make_current: bool) -> None:
-    """Save after validation; making one campaign current unsets the one that was."""
+def _save(campaign: Campaign, *, make_current: bool, logging_end_confirmed: bool = False) -> None:
+    """Save after validation; making one campaign current unsets the one that was. Staff log
+    visits to the current campaign only, so making another one current while a campaign runs ends
+    its logging: that needs `logging_end_confirmed`."""
     if make_current:
+        running = campaign_logging_ended_by(campaign=campaign)
+        if running is not None and not logging_end_confirmed:
+            raise ValidationError({"make_current": logging_would_end_message(running)})
         Campaign.objects.filter(is_current=True).exclude(pk=campaign.pk).update(is_current=False)
         campaign.is_current = True
     campaign.full_clean()
     campaign.save()
+
+
+def logging_would_end_message(running: Campaign) -> str:
+    return _(
+        "“%(name)s” is running, and staff log their visits to the current campaign only: making "
+        "this campaign current ends logging for “%(name)s” (otherwise open until %(date)s). "
+        "Tick the box to confirm."
+    ) % {"name": running.name, "date": date_format(running.logging_closes_on, "SHORT_DATE_FORMAT")}
 
 
 def _themes(themes: Iterable[Theme], new_theme_names: Iterable[str]) -> list[Theme]:
@@ -85,6 +100,7 @@ def campaign_create(
     themes: Iterable[Theme] = (),
     new_theme_names: Iterable[str] = (),
     make_current: bool = False,
+    logging_end_confirmed: bool = False,
     **fields,
 ) -> Campaign:
     """A new campaign; without a short name it gets one made from its name."""
@@ -92,7 +108,7 @@ def campaign_create(
     if not fields.get("slug"):
         fields["slug"] = campaign_free_slug(fields.get("name", ""))
     campaign = Campaign(**fields)
-    _save(campaign, make_current=make_current)
+    _save(campaign, make_current=make_current, logging_end_confirmed=logging_end_confirmed)
     campaign.themes.set(_themes(themes, new_theme_names))
     return campaign
 
@@ -104,6 +120,7 @@ def campaign_update(
     themes: Iterable[Theme] | None = None,
     new_theme_names: Iterable[str] = (),
     make_current: bool | None = None,
+    logging_end_confirmed: bool = False,
     **fields,
 ) -> Campaign:
     """Change a campaign's settings. `make_current=False` unsets the current flag; None keeps it."""
@@ -112,7 +129,7 @@ def campaign_update(
         setattr(campaign, name, value)
     if make_current is False:
         campaign.is_current = False
-    _save(campaign, make_current=bool(make_current))
+    _save(campaign, make_current=bool(make_current), logging_end_confirmed=logging_end_confirmed)
     if themes is not None:
         campaign.themes.set(_themes(themes, new_theme_names))
     elif new_theme_names:

@@ -81,6 +81,7 @@ def campaign_create_view(request):
                 themes=form.cleaned_data["themes"],
                 new_theme_names=form.cleaned_data["new_themes"],
                 make_current=form.cleaned_data["make_current"],
+                logging_end_confirmed=form.cleaned_data.get("logging_end_confirmed", False),
                 **form.settings(),
             )
         except ValidationError as error:

@@ -290,6 +290,7 @@ def campaign_edit_view(request, slug):
                     themes=form.cleaned_data["themes"],
                     new_theme_names=form.cleaned_data["new_themes"],
                     make_current=form.cleaned_data["make_current"],
+                    logging_end_confirmed=form.cleaned_data.get("logging_end_confirmed", False),
                     **proposed,
                 )
             except ValidationError as error:

@@ -217,6 +217,41 @@ def test_campaign_list_runs_a_fixed_number_of_queries(client, coordinator):
     assert queries() == few
 
 
+def test_making_a_campaign_current_while_another_runs_asks_to_confirm_first(client, coordinator):
+    today = dt.date.today()
+    running = CampaignFactory(
+        name="Käynnissä",
+        is_current=True,
+        starts_on=today - dt.timedelta(days=3),
+        ends_on=today + dt.timedelta(days=30),
+    )
+    client.force_login(coordinator)
+    data = campaign_form_data(make_current="on")
+
+    asked = client.post(reverse("campaigns:create"), data)
+    assert asked.status_code == 200
+    form = asked.context["form"]
+    assert "kampanjan ”Käynnissä” käyntien kirjaaminen päättyy" in " ".join(
+        form.errors["make_current"]
+    )
+    assert "logging_end_confirmed" in form.fields
+    assert not Campaign.objects.filter(slug="kylaan-2027").exists()
+
+    confirmed = client.post(reverse("campaigns:create"), data | {"logging_end_confirmed": "on"})
+    assert confirmed.status_code == 302
+    running.refresh_from_db()
+    assert not running.is_current
+    assert Campaign.objects.current().slug == "kylaan-2027"
+
+
+def test_the_confirmation_is_not_asked_when_no_campaign_runs(client, coordinator, campaign):
+    client.force_login(coordinator)
+    form = client.get(reverse("campaigns:create")).context["form"]
+    assert "logging_end_confirmed" not in form.fields
+    response = client.post(reverse("campaigns:create"), campaign_form_data(make_current="on"))
+    assert response.status_code == 302
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [("name", "KYLÄÄN 2026"), ("starts_on", "1901-01-01"), ("ends_on", "9999-12-31")],
