@@ -249,6 +249,12 @@ def _visits_and_ideas(campaign, staff_by_unit, clients, themes, units, count, to
     last_day = min(today, campaign.ends_on)
     span = max(0, (last_day - campaign.starts_on).days)
     new_visits, participants, counted_new = [], [], []
+    # A second visit of one person to one client on one day is a confirmed other visit.
+    same_day = set(
+        Visit.objects.filter(campaign=campaign)
+        .exclude(status=Visit.Status.CANCELLED)
+        .values_list("created_by_id", "client_id", "visited_on")
+    )
     for i in range(count):
         token = uuid.uuid5(TOKEN_NAMESPACE, f"{campaign.slug}-{i}")
         code = rng.choices(unit_codes, weights)[0]
@@ -297,6 +303,10 @@ def _visits_and_ideas(campaign, staff_by_unit, clients, themes, units, count, to
         )
         if token in existing:
             continue
+        if status != Visit.Status.CANCELLED:
+            key = (visit.created_by_id, visit.client_id, visit.visited_on)
+            visit.same_day_confirmed = key in same_day
+            same_day.add(key)
         new_visits.append(visit)
         participants.extend((visit, person) for person in team)
         if visit.counts:

@@ -134,7 +134,6 @@ def visit_new(request):
                 client=form.cleaned_data["client"],
                 new_client=form.new_client(),
                 submission_token=form.cleaned_data["submission_token"],
-                same_day_confirmed=form.cleaned_data["same_day_confirmed"],
                 ideas=[f.idea() for f in ideas if f.has_changed()],
                 **form.visit_values(),
             )
@@ -256,6 +255,8 @@ def visit_edit(request, pk):
             )
         except ValidationError as error:
             _add_service_errors(form, ideas, error)
+            if isinstance(error, SameDayVisitError):
+                form.same_day_visit = error.visit
         else:
             messages.success(request, _("The changes are saved."))
             return redirect(visit)

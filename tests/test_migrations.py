@@ -106,6 +106,32 @@ def test_existing_rows_are_made_to_fit_the_limits_before_the_constraints_hold(mi
     assert (len(idea.text), idea.due_on) == (5000, None)
 
 
+def test_visits_that_already_share_a_person_client_and_day_are_kept_as_confirmed(migrator):
+    old = migrator(("visits", "0003_limits_on_notes_and_dates"))
+    campaign = old.get_model("campaign", "Campaign").objects.create(
+        name="Kylään", slug="a", starts_on=dt.date(2026, 3, 2), ends_on=dt.date(2026, 4, 12)
+    )
+    person = old.get_model("campaign", "Staff").objects.create(username="kiireinen")
+    client = old.get_model("campaign", "Client").objects.create(name="Asiakas")
+    Visit = old.get_model("visits", "Visit")
+    same = {
+        "campaign": campaign,
+        "client": client,
+        "visited_on": dt.date(2026, 3, 5),
+        "minutes": 60,
+        "created_by": person,
+    }
+    first, second, third = (Visit.objects.create(**same) for _ in range(3))
+    cancelled = Visit.objects.create(status="cancelled", **same)
+
+    new = migrator(("visits", "0005_one_visit_per_person_client_day"))
+
+    confirmed = dict(
+        new.get_model("visits", "Visit").objects.values_list("pk", "same_day_confirmed")
+    )
+    assert confirmed == {first.pk: False, second.pk: True, third.pk: True, cancelled.pk: False}
+
+
 def test_a_changed_permission_list_reaches_an_existing_database_on_migrate(db, monkeypatch):
     from django.contrib.auth.models import Group
 

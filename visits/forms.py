@@ -74,6 +74,9 @@ class VisitFieldsForm(forms.Form):
         max_length=Visit._meta.get_field("notes").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    same_day_confirmed = forms.BooleanField(
+        label=_("Yes, log another visit to this client on this day"), required=False
+    )
     benefit_rating = forms.TypedChoiceField(
         label=_("How useful was the visit for you?"),
         choices=[("", _("Not rated")), *[(n, str(n)) for n in range(1, 6)]],
@@ -87,6 +90,7 @@ class VisitFieldsForm(forms.Form):
     def __init__(self, *args, campaign: Campaign, logger: Staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        self.same_day_visit = None
         self.fields["co_visitors"].queryset = (
             Staff.objects.filter(is_active=True)
             .exclude(pk=logger.pk)
@@ -125,6 +129,7 @@ class VisitFieldsForm(forms.Form):
             "notes": data["notes"],
             "benefit_rating": data["benefit_rating"],
             "co_visitors": list(data["co_visitors"]),
+            "same_day_confirmed": data["same_day_confirmed"],
         }
 
 
@@ -152,9 +157,6 @@ class VisitLogForm(VisitFieldsForm):
     new_client_confirmed = forms.BooleanField(
         label=_("Yes, this is a new client, not one of the similar ones."), required=False
     )
-    same_day_confirmed = forms.BooleanField(
-        label=_("Yes, log another visit to this client on this day"), required=False
-    )
 
     field_order = [
         "client",
@@ -180,7 +182,6 @@ class VisitLogForm(VisitFieldsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.similar_clients = None
-        self.same_day_visit = None
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
             self.initial.setdefault("visited_on", timezone.localdate())
@@ -256,7 +257,15 @@ class VisitEditForm(VisitFieldsForm):
         help_text=_("To withdraw the visit, use “Withdraw” on the visit's page."),
     )
 
-    field_order = ["client", "status", "visited_on", "minutes", "is_remote", "co_visitors"]
+    field_order = [
+        "client",
+        "same_day_confirmed",
+        "status",
+        "visited_on",
+        "minutes",
+        "is_remote",
+        "co_visitors",
+    ]
 
     def __init__(self, *args, visit: Visit, **kwargs):
         super().__init__(*args, logger=visit.created_by, **kwargs)
@@ -265,6 +274,9 @@ class VisitEditForm(VisitFieldsForm):
         self.fields["client"].help_text = ""
         self.fields["co_visitors"].help_text = _(
             "Colleagues who took part. The person who logged the visit stays on it."
+        )
+        self.fields["same_day_confirmed"].label = _(
+            "Yes, these are two visits to this client on this day: keep both"
         )
         if visit.status == VisitStatus.CANCELLED:
             self.fields["status"].choices = [

@@ -69,6 +69,11 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+# One visit per person, client and day unless the person confirmed another one (cancelled visits
+# aside): the database holds the rule, so two forms sent at once cannot both pass it.
+SAME_DAY_CONSTRAINT = "visit_one_per_person_client_day"
+
+
 class Visit(models.Model):
     Status = VisitStatus
 
@@ -106,6 +111,14 @@ class Visit(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 = no benefit, 5 = very useful"),
+    )
+    same_day_confirmed = models.BooleanField(
+        _("another visit on the same day"),
+        default=False,
+        help_text=_(
+            "The logger confirmed that this is another visit to the client on the same day, not "
+            "the same visit saved twice."
+        ),
     )
     submission_token = models.UUIDField(
         _("submission token"),
@@ -160,6 +173,15 @@ class Visit(models.Model):
                 fields=["submission_token"],
                 name="visit_unique_submission_token",
                 violation_error_message=_("This form has already been saved."),
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "created_by", "client", "visited_on"],
+                condition=Q(same_day_confirmed=False) & ~Q(status=VisitStatus.CANCELLED),
+                name=SAME_DAY_CONSTRAINT,
+                violation_error_message=_(
+                    "This person already logged a visit to this client on this day. Confirm "
+                    "that this is another visit to keep both."
+                ),
             ),
             date_in_range("visited_on", name="visit_visited_on_range"),
             text_at_most("notes", LONG_TEXT_LENGTH, name="visit_notes_length"),

@@ -184,3 +184,18 @@ def test_dates_outside_2000_to_2099_are_refused_by_the_database(day):
 def test_two_campaigns_cannot_share_a_name_whatever_the_case():
     CampaignFactory(name="Kylään 2027")
     rejected(lambda: CampaignFactory(name="KYLÄÄN 2027"))
+
+
+def test_one_visit_per_person_client_and_day_unless_confirmed_or_cancelled():
+    first = VisitFactory(same_day_confirmed=False)
+    same_day = {
+        "campaign": first.campaign,
+        "client": first.client,
+        "created_by": first.created_by,
+        "visited_on": first.visited_on,
+    }
+    rejected(lambda: VisitFactory(same_day_confirmed=False, **same_day))
+    VisitFactory(same_day_confirmed=True, **same_day)
+    VisitFactory(same_day_confirmed=False, status=Visit.Status.CANCELLED, **same_day)
+    VisitFactory(same_day_confirmed=False, **(same_day | {"client": ClientFactory()}))
+    assert Visit.objects.count() == 4

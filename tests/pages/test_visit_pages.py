@@ -205,6 +205,44 @@ def test_two_concurrent_identical_posts_make_one_visit_and_no_error_page(today):
     assert {r["Location"] for r in responses} == {reverse("visits:detail", args=[visit.pk])}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_ten_different_forms_to_one_client_on_one_day_at_once_store_one_visit(today):
+    """Ten forms, each with its own token and none confirming a second visit, sent at the same
+    moment: one visit is stored, the others are asked about the visit already logged."""
+    campaign = CampaignFactory(
+        is_current=True,
+        starts_on=today - dt.timedelta(days=5),
+        ends_on=today + dt.timedelta(days=5),
+    )
+    person = StaffFactory(role=STAFF)
+    chosen = ClientFactory(name="Kuopion kaupunki")
+    start = threading.Barrier(10)
+    responses = []
+
+    def post(minutes):
+        browser = BrowserClient(HTTP_ACCEPT_LANGUAGE="en")
+        browser.force_login(person)
+        start.wait(10)
+        try:
+            responses.append(
+                browser.post(reverse("visits:new"), form_data(chosen, today, minutes=minutes))
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(str(60 + n),)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    visit = Visit.objects.get(campaign=campaign)
+    assert sorted(r.status_code for r in responses) == [302] + [400] * 9
+    for refused in (r for r in responses if r.status_code == 400):
+        assert "You already logged a visit to Kuopion kaupunki" in refused.content.decode()
+        assert refused.context["form"].same_day_visit == visit
+
+
 def test_a_new_client_in_place(client, running, visitor):
     client.force_login(visitor)
     data = form_data(
@@ -664,6 +702,26 @@ def test_staff_cannot_edit_after_logging_closed_but_coordinators_can(
     client.post(reverse("visits:edit", args=[visit.pk]), {**data, "minutes": "75"})
     visit.refresh_from_db()
     assert visit.minutes == 75
+
+
+def test_editing_a_visit_onto_another_one_of_the_same_day_asks_to_keep_both(
+    client, running, visitor, tampere
+):
+    first = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    other = VisitFactory(campaign=running, client=ClientFactory(), created_by=visitor)
+    client.force_login(visitor)
+    data = form_data(tampere, status="done", visited_on=first.visited_on.isoformat())
+
+    asked = client.post(reverse("visits:edit", args=[other.pk]), data)
+    assert asked.status_code == 400
+    assert "already has another visit to Tampereen kaupunki" in errors_of(asked, "client")
+    assert f'href="/visits/{first.pk}/"' in asked.content.decode()
+    assert 'name="same_day_confirmed"' in asked.content.decode()
+
+    kept = client.post(reverse("visits:edit", args=[other.pk]), data | {"same_day_confirmed": "on"})
+    assert kept.status_code == 302
+    other.refresh_from_db()
+    assert (other.client, other.same_day_confirmed) == (tampere, True)
 
 
 def test_unknown_visit_is_404(client, visitor):

@@ -150,6 +150,7 @@ def test_the_page_size_asked_for_stays_within_one_to_a_hundred(
             visited_on=visit.visited_on,
             minutes=60,
             created_by=coordinator,
+            same_day_confirmed=True,
         )
         for _ in range(120)
     )

@@ -134,7 +134,12 @@ def test_the_earlier_visits_to_a_client_leave_out_the_visit_being_edited(
     client, running, visitor, tampere
 ):
     VisitFactory(campaign=running, client=tampere, created_by=visitor)
-    edited = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    edited = VisitFactory(
+        campaign=running,
+        client=tampere,
+        created_by=visitor,
+        visited_on=running.starts_on + dt.timedelta(days=1),
+    )
     client.force_login(visitor)
     query = {"client": tampere.pk, "campaign": running.pk, "exclude": edited.pk}
     answer = client.get(reverse("visits:client_visits"), query).json()
