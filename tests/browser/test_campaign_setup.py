@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from campaign.models import Campaign, Staff
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import _violations as axe_violations
 from tests.factories import CampaignFactory
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -84,6 +85,7 @@ def test_making_next_campaign_current_asks_first_while_the_demo_campaign_runs(de
     assert running.is_current
     confirm = page.get_by_label(re.compile(r"^Kyllä, tee tästä kampanjasta nykyinen"))
     expect(page.get_by_label("Nykyinen kampanja")).to_be_checked()
+    assert not axe_violations(page, "making a campaign current, asked to confirm")
     confirm.check()
     page.get_by_role("button", name="Tallenna", exact=True).click()
 
