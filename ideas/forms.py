@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Theme, Unit
+from campaign.revisions import RevisionField, revision_token
 from campaign.selectors import themes_for
 from ideas.filters import DateInput
 from ideas.models import Idea, IdeaStatus
@@ -82,16 +83,11 @@ class IdeaTriageForm(forms.Form):
         help_text=_("The answer the client and the collecting unit will see."),
     )
     is_shareable = forms.BooleanField(label=_("Show in the campaign report"), required=False)
+    revision = RevisionField()
 
     def __init__(self, *args, idea: Idea, user, **kwargs):
-        initial = {
-            "theme": idea.theme_id,
-            "owner_unit": idea.owner_unit_id,
-            "status": idea.status,
-            "due_on": idea.due_on,
-            "official_response": idea.official_response,
-            "is_shareable": idea.is_shareable,
-        }
+        initial = self.saved_values(idea)
+        initial["revision"] = revision_token(saved_at=idea.updated_at, values=initial)
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(
             Q(is_active=True) | Q(pk=idea.theme_id)
@@ -106,6 +102,17 @@ class IdeaTriageForm(forms.Form):
         ]
         if not idea_can_set_shareable(user=user):
             del self.fields["is_shareable"]
+
+    @staticmethod
+    def saved_values(idea: Idea) -> dict:
+        return {
+            "theme": idea.theme_id,
+            "owner_unit": idea.owner_unit_id,
+            "status": idea.status,
+            "due_on": idea.due_on,
+            "official_response": idea.official_response,
+            "is_shareable": idea.is_shareable,
+        }
 
 
 class IdeaDuplicateForm(forms.Form):

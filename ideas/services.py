@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from campaign.audit import audit_actor
 from campaign.models import Staff, Theme, Unit
+from campaign.revisions import check_unchanged
 from ideas.models import IDEA_EXPORT_QUERY_LENGTH, Idea, IdeaExport, IdeaStatus
 from ideas.rules import (
     idea_can_move,
@@ -171,12 +172,16 @@ def idea_triage(
     due_on: dt.date | None,
     official_response: str,
     is_shareable: bool | None = None,
+    unchanged_since: dt.datetime | None = None,
 ) -> Idea:
     """Set an idea's theme, owner unit, status, due date, official response and (coordinators
     only; None keeps it) whether it may be shown in the report. The status must follow the
-    lifecycle; taking a duplicate back into review forgets the original it pointed to."""
+    lifecycle; taking a duplicate back into review forgets the original it pointed to. An idea
+    saved again after `unchanged_since` (when the form was made) is not overwritten
+    (`campaign.revisions.EditConflict`)."""
     idea = _locked(idea)
     _check_may_triage(user=by, idea=idea)
+    check_unchanged(locked=idea, saved_at=unchanged_since)
     if is_shareable is not None and not idea_can_set_shareable(user=by):
         raise PermissionDenied(_("Only coordinators choose the ideas shown in the report."))
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from campaign.forms import CampaignForm
 from campaign.models import Campaign
+from campaign.revisions import EditConflict, merge_saved_changes
 from campaign.selectors import campaign_current
 from campaign.services import campaign_update
 from ideas.forms import idea_formset
@@ -189,10 +190,13 @@ def _script_text():
     }
 
 
-def _render_form(request, template, form, ideas, campaign, *, visit=None, status=200):
+def _render_form(
+    request, template, form, ideas, campaign, *, visit=None, conflict=None, status=200
+):
     client, earlier = _earlier_visits(form, campaign, exclude_visit_id=visit.pk if visit else None)
     verdict, rule_errors = _verdict_for(form, campaign, visit=visit)
     context = {
+        "conflict": conflict,
         "script_text": _script_text(),
         "form": form,
         "ideas": ideas,
@@ -244,24 +248,74 @@ def visit_edit(request, pk):
     if "add_idea" in request.POST or "preview" in request.POST:
         return _render_form(request, "pages/visit_edit.html", form, ideas, campaign, visit=visit)
     if form.is_valid() and ideas.is_valid():
+        changes = {
+            "client": form.cleaned_data["client"],
+            "status": form.cleaned_data["status"],
+            "new_ideas": [f.idea() for f in ideas if f.has_changed()],
+            **form.visit_values(),
+        }
         try:
-            visit_update_with_ideas(
-                visit=visit,
-                updated_by=request.user,
-                client=form.cleaned_data["client"],
-                status=form.cleaned_data["status"],
-                new_ideas=[f.idea() for f in ideas if f.has_changed()],
-                **form.visit_values(),
-            )
+            current, merge = _update_visit(request, visit, form, changes)
         except ValidationError as error:
             _add_service_errors(form, ideas, error)
             if isinstance(error, SameDayVisitError):
                 form.same_day_visit = error.visit
         else:
+            if merge is not None:
+                return _outdated_edit(request, ideas, current, merge)
             messages.success(request, _("The changes are saved."))
             return redirect(visit)
     return _render_form(
         request, "pages/visit_edit.html", form, ideas, campaign, visit=visit, status=400
+    )
+
+
+def _update_visit(request, visit, form, changes):
+    """Save the edit unless the visit was saved again since the form was made: then the visit as
+    it is now and the form merged with what changed meanwhile, for the page to show. When none of
+    the fields the form shows changed differently, nothing can be lost and the edit is saved."""
+    revision = form.cleaned_data["revision"]
+    try:
+        visit_update_with_ideas(
+            visit=visit,
+            updated_by=request.user,
+            unchanged_since=revision.saved_at if revision else None,
+            **changes,
+        )
+    except EditConflict as conflict:
+        current = visit_or_404(request, visit.pk)
+        merge = merge_saved_changes(
+            form, before=revision.values, now=VisitEditForm.saved_values(current)
+        )
+        if merge.changes:
+            return current, merge
+        visit_update_with_ideas(
+            visit=current,
+            updated_by=request.user,
+            unchanged_since=conflict.current.updated_at,
+            **changes,
+        )
+    return visit, None
+
+
+def _outdated_edit(request, ideas, current, merge):
+    """The edit refused because the visit was saved meanwhile: what changed and who saved it, and
+    the form with the person's changes and the others' merged, under the new revision."""
+    merge.data["revision"] = VisitEditForm.initial_for(current)["revision"]
+    form = VisitEditForm(merge.data, campaign=current.campaign, visit=current)
+    form.is_valid()
+    form.add_error(None, EditConflict(current).messages)
+    history = visit_history(visit=current)
+    conflict = {"changes": merge.changes, "by": history[0].actor if history else ""}
+    return _render_form(
+        request,
+        "pages/visit_edit.html",
+        form,
+        ideas,
+        current.campaign,
+        visit=current,
+        conflict=conflict,
+        status=409,
     )
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import MAX_VISIT_MINUTES, MIN_VISIT_MINUTES, Campaign, Client, Staff
+from campaign.revisions import RevisionField, revision_token
 from visits.models import Visit
 from visits.rules import Verdict, VisitStatus, visit_default_status, visit_verdict
 from visits.selectors import clients_similar_to
@@ -247,6 +248,7 @@ class VisitLogForm(VisitFieldsForm):
 
 
 class VisitEditForm(VisitFieldsForm):
+    revision = RevisionField()
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[
@@ -289,6 +291,12 @@ class VisitEditForm(VisitFieldsForm):
 
     @classmethod
     def initial_for(cls, visit: Visit) -> dict:
+        """The form's values for the visit as saved, with the revision they are from."""
+        values = cls.saved_values(visit)
+        return values | {"revision": revision_token(saved_at=visit.updated_at, values=values)}
+
+    @staticmethod
+    def saved_values(visit: Visit) -> dict:
         return {
             "client": visit.client_id,
             "status": visit.status,

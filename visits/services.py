@@ -24,6 +24,7 @@ from campaign.models import (
     Staff,
     normalised_client_name,
 )
+from campaign.revisions import check_unchanged
 from campaign.roles import is_coordinator
 from visits.models import SAME_DAY_CONSTRAINT, Visit, VisitParticipant
 from visits.rules import VisitStatus, visit_default_status
@@ -181,15 +182,21 @@ def visit_update(
     benefit_rating: int | None,
     co_visitors: Sequence[Staff],
     same_day_confirmed: bool = False,
+    unchanged_since: dt.datetime | None = None,
     today: dt.date | None = None,
 ) -> Visit:
     """Change a visit and who took part in it. The creator stays a participant; the others keep
     the unit they were first credited to.
 
-    A change that makes the visit a second one of its creator to the same client on the same day
-    is refused with `SameDayVisitError` unless `same_day_confirmed` (or it was confirmed when
-    logged)."""
+    `unchanged_since` is when the visit had last been saved as the form showed it: a visit saved
+    again since is not overwritten (`campaign.revisions.EditConflict`). A change that makes the
+    visit a second one of its creator to the same client on the same day is refused with
+    `SameDayVisitError` unless `same_day_confirmed` (or it was confirmed when logged)."""
     today = today or timezone.localdate()
+    check_unchanged(
+        locked=Visit.objects.select_for_update().only("updated_at").get(pk=visit.pk),
+        saved_at=unchanged_since,
+    )
     if not logging_is_open(campaign=visit.campaign, user=updated_by, today=today):
         raise ValidationError(_logging_closed_message(visit.campaign))
     same_day_confirmed = same_day_confirmed or visit.same_day_confirmed

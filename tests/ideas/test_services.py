@@ -5,6 +5,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from campaign.revisions import EditConflict
 from ideas.models import Idea, IdeaExport
 from ideas.services import idea_export_record, idea_mark_duplicate, idea_triage
 from tests.factories import IdeaFactory, ThemeFactory, UnitFactory
@@ -103,6 +104,18 @@ def test_a_due_date_kept_as_it_was_is_not_checked_again(campaign, coordinator):
     triage(idea, coordinator, status=Idea.Status.IN_REVIEW)
     idea.refresh_from_db()
     assert (idea.status, idea.due_on) == (Idea.Status.IN_REVIEW, dt.date(2026, 1, 1))
+
+
+def test_triage_made_on_an_outdated_form_is_refused_and_changes_nothing(campaign, coordinator):
+    idea = IdeaFactory(visit__campaign=campaign)
+    form_made_at = idea.updated_at
+    triage(Idea.objects.get(pk=idea.pk), coordinator, official_response="Ensimmäinen vastaus")
+
+    with pytest.raises(EditConflict):
+        triage(idea, coordinator, status=Idea.Status.IN_REVIEW, unchanged_since=form_made_at)
+
+    idea.refresh_from_db()
+    assert (idea.status, idea.official_response) == (Idea.Status.NEW, "Ensimmäinen vastaus")
 
 
 def test_duplicate_status_needs_the_original_so_triage_refuses_it(coordinator):

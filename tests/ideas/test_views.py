@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaign.models import Client
+from campaign.roles import COORDINATORS
 from ideas.models import Idea
 from ideas.services import idea_triage
 from tests.factories import (
@@ -374,6 +375,51 @@ def test_triage_and_marking_a_duplicate_record_who_and_from_which_address(
         (str(world.foreign.visit_id), "visit"),
     }
     assert {(e.actor, e.remote_addr) for e in entries} == {(coordinator, "10.20.30.40")}
+
+
+def test_triage_on_an_outdated_form_is_refused_showing_what_changed_and_losing_nothing(
+    client, coordinator, world, unit
+):
+    idea = world.foreign
+    client.force_login(coordinator)
+    opened = client.get(reverse("ideas:detail", args=[idea.pk])).context["triage_form"]
+    mine = triage_data(
+        idea,
+        status="in_review",
+        official_response="Selvitämme.",
+        revision=opened.initial["revision"],
+    )
+    other = StaffFactory(username="toinen-koordinaattori", role=COORDINATORS)
+    idea_triage(
+        idea=Idea.objects.get(pk=idea.pk),
+        by=other,
+        theme=None,
+        owner_unit=unit,
+        status=idea.status,
+        due_on=None,
+        official_response="",
+    )
+
+    refused = client.post(reverse("ideas:triage", args=[idea.pk]), mine)
+
+    assert refused.status_code == 409
+    assert "Tallennettu välillä" in refused.content.decode()
+    [change] = refused.context["conflict"]["changes"]
+    assert (change.saved, change.yours_kept) == (unit.name, False)
+    form = refused.context["triage_form"]
+    assert form["owner_unit"].value() == str(unit.pk)
+    assert form["official_response"].value() == "Selvitämme."
+    idea.refresh_from_db()
+    assert (idea.status, idea.owner_unit, idea.official_response) == ("new", unit, "")
+
+    again = client.post(reverse("ideas:triage", args=[idea.pk]), form.data)
+    assert again.status_code == 302
+    idea.refresh_from_db()
+    assert (idea.status, idea.owner_unit, idea.official_response) == (
+        "in_review",
+        unit,
+        "Selvitämme.",
+    )
 
 
 def test_an_illegal_jump_is_refused_next_to_the_status_and_input_is_kept(

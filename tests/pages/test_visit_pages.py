@@ -724,6 +724,97 @@ def test_editing_a_visit_onto_another_one_of_the_same_day_asks_to_keep_both(
     assert (other.client, other.same_day_confirmed) == (tampere, True)
 
 
+def _edit_form_data(response, **changes):
+    """What the edit form on the page sends, with the person's changes."""
+    initial = response.context["form"].initial
+    data = form_data(
+        response.context["visit"].client,
+        status=initial["status"],
+        visited_on=initial["visited_on"].isoformat(),
+        minutes=str(initial["minutes"]),
+        notes=initial["notes"],
+        co_visitors=[str(pk) for pk in initial["co_visitors"]],
+        revision=initial["revision"],
+    )
+    return data | changes
+
+
+def test_an_edit_on_an_outdated_form_is_refused_showing_what_changed_and_losing_nothing(
+    client, running, visitor, colleague, tampere
+):
+    visit = VisitFactory(
+        campaign=running,
+        client=tampere,
+        created_by=visitor,
+        participants=[visitor, colleague],
+        notes="Alkuperäiset muistiinpanot",
+    )
+    client.force_login(visitor)
+    opened = client.get(reverse("visits:edit", args=[visit.pk]))
+    mine = _edit_form_data(opened, minutes="90", **{"ideas-0-title": "Uusi idea"})
+
+    other = BrowserClient(HTTP_ACCEPT_LANGUAGE="en")
+    other.force_login(colleague)
+    theirs = _edit_form_data(
+        other.get(reverse("visits:edit", args=[visit.pk])), notes="Kaisan muistiinpanot"
+    )
+    assert other.post(reverse("visits:edit", args=[visit.pk]), theirs).status_code == 302
+
+    refused = client.post(reverse("visits:edit", args=[visit.pk]), mine)
+
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "Someone else saved changes here while you were editing" in page
+    assert "Kaisa Kollega saved changes after you opened the form." in page
+    [change] = refused.context["conflict"]["changes"]
+    assert (change.label, change.before, change.saved) == (
+        "What we learned",
+        "Alkuperäiset muistiinpanot",
+        "Kaisan muistiinpanot",
+    )
+    merged = refused.context["form"]
+    assert (merged["minutes"].value(), merged["notes"].value()) == ("90", "Kaisan muistiinpanot")
+    assert 'value="Uusi idea"' in page
+    visit.refresh_from_db()
+    assert (visit.minutes, visit.notes) == (60, "Kaisan muistiinpanot")
+    assert not visit.ideas.exists()
+
+    again = client.post(reverse("visits:edit", args=[visit.pk]), refused.context["form"].data)
+    assert again.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.minutes, visit.notes) == (90, "Kaisan muistiinpanot")
+    assert visit.ideas.get().title == "Uusi idea"
+
+
+def test_when_both_changed_the_same_field_the_form_keeps_what_was_typed(
+    client, running, visitor, tampere
+):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor, notes="Alku")
+    client.force_login(visitor)
+    mine = _edit_form_data(client.get(reverse("visits:edit", args=[visit.pk])), notes="Minun")
+    theirs = _edit_form_data(client.get(reverse("visits:edit", args=[visit.pk])), notes="Toisen")
+    client.post(reverse("visits:edit", args=[visit.pk]), theirs)
+
+    refused = client.post(reverse("visits:edit", args=[visit.pk]), mine)
+
+    assert refused.status_code == 409
+    [change] = refused.context["conflict"]["changes"]
+    assert (change.saved, change.in_form, change.yours_kept) == ("Toisen", "Minun", True)
+    assert refused.context["form"]["notes"].value() == "Minun"
+
+
+def test_a_form_saved_meanwhile_with_nothing_changed_is_simply_saved(
+    client, running, visitor, tampere
+):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    client.force_login(visitor)
+    mine = _edit_form_data(client.get(reverse("visits:edit", args=[visit.pk])), minutes="75")
+    Visit.objects.get(pk=visit.pk).save()
+    assert client.post(reverse("visits:edit", args=[visit.pk]), mine).status_code == 302
+    visit.refresh_from_db()
+    assert visit.minutes == 75
+
+
 def test_unknown_visit_is_404(client, visitor):
     client.force_login(visitor)
     assert client.get(reverse("visits:detail", args=[999999])).status_code == 404

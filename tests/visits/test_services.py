@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
 from campaign.models import Client
+from campaign.revisions import EditConflict
 from tests.factories import (
     CampaignFactory,
     ClientFactory,
@@ -388,3 +389,20 @@ def test_a_racing_second_form_to_the_same_client_on_the_same_day_is_refused(toda
     assert outcome["visit"] == first
     assert type(outcome["cause"]).__name__ == "IntegrityError"
     assert Visit.objects.filter(campaign=campaign).count() == 1
+
+
+def test_an_edit_made_on_an_outdated_form_is_refused_and_changes_nothing(
+    running, visitor, colleague, tampere, today
+):
+    visit = log(running, visitor, tampere, today, co_visitors=[colleague])
+    form_made_at = visit.updated_at
+    _edit(Visit.objects.get(pk=visit.pk), colleague, today, notes="Kaisan muistiinpanot")
+
+    with pytest.raises(EditConflict) as refused:
+        _edit(visit, visitor, today, minutes=90, unchanged_since=form_made_at)
+
+    assert refused.value.current.pk == visit.pk
+    saved = Visit.objects.get(pk=visit.pk)
+    assert (saved.minutes, saved.notes) == (60, "Kaisan muistiinpanot")
+    _edit(saved, visitor, today, minutes=90, unchanged_since=saved.updated_at)
+    assert Visit.objects.get(pk=visit.pk).minutes == 90
