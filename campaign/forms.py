@@ -6,7 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from campaign.imports import ImportKind
-from campaign.models import Campaign, Theme
+from campaign.models import SHORT_TEXT_LENGTH, Campaign, Theme
 from campaign.selectors import campaign_logging_ended_by
 from campaign.services import CAMPAIGN_FIELDS
 
@@ -46,6 +46,7 @@ class CampaignForm(forms.ModelForm):
     new_themes = forms.CharField(
         label=_("New themes"),
         required=False,
+        max_length=SHORT_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One theme per line; they are added to the themes above and to this campaign."),
     )

@@ -272,3 +272,12 @@ def test_the_clone_page_proposes_a_name_no_campaign_has(client, coordinator, cam
     client.force_login(coordinator)
     form = client.get(reverse("campaigns:clone", args=[campaign.slug])).context["form"]
     assert form.initial["name"] == f"{campaign.name} (kopio 2)"
+
+
+def test_new_themes_beyond_their_limit_are_refused_next_to_the_field(client, coordinator):
+    client.force_login(coordinator)
+    names = "\n".join(f"Teema {n}" for n in range(200))
+    response = client.post(reverse("campaigns:create"), campaign_form_data(new_themes=names))
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_themes"]
+    assert not Campaign.objects.exists()
