@@ -5,12 +5,12 @@ Nothing here names a page or a field. The pages come from the URLconf (tests/url
 fields from the forms each page renders and from the query and form keys each endpoint reads
 (recorded while it answers a first request), so a page, form or endpoint added later is covered
 by itself. Each endpoint first gets each kind of bad input in every field at once, the worst two
-in each free-text field alone, and no fields at all. Then Hypothesis sends a bounded number of
-requests that start from what its form would send and change about half of the fields: values
-left out or repeated, NUL bytes, very long and unusual Unicode text, negative and huge numbers,
-malformed dates, ids of other objects and values that are no id at all. A request fails the test
-when it gets a server error, when a refused POST (any answer but a redirect) has changed a row,
-or when a change it made is audited without the address it came from.
+in each free-text key of a query string alone, and no fields at all. Then Hypothesis sends a
+bounded number of requests that start from what its form would send and change about half of the
+fields: values left out or repeated, NUL bytes, very long and unusual Unicode text, negative and
+huge numbers, malformed dates, ids of other objects and values that are no id at all. A request
+fails the test when it gets a server error, when a refused POST (any answer but a redirect) has
+changed a row, or when a change it made is audited without the address it came from.
 
 Set HYPOTHESIS_EXAMPLES to send more requests per endpoint (the default keeps `make test` quick).
 """
@@ -323,20 +323,11 @@ DATES = st.one_of(
 ODD = st.sampled_from(["", " ", "[]", "{}", "null", "None", "on", "true", "\x00", "'", "%00"])
 
 
-# One of each kind of bad input, for the sweep that puts it in every field at once (a list is a
-# field sent twice). The first two also go into each free-text field alone, the other fields as
-# the form sends them, so that another field's error cannot stop the request before it is used.
-EVERY_FIELD = [
-    "\x00",
-    "²",
-    "x" * 5_001,
-    "abc",
-    "😀\u202e\ufeff\u0301",
-    "-1",
-    "9" * 30,
-    "2026-02-30",
-    ["1", "2"],
-]
+# One of each kind of bad input, for the sweep that puts it in every field at once. The first
+# two also go into each free-text key of a query string alone, the others as the page sends them,
+# so that another key's error cannot stop the request before the view reads it (views read query
+# strings by hand more often than forms, which validate every field).
+EVERY_FIELD = ["\x00", "²", "x" * 5_001, "abc", "-1", "9" * 30]
 ONE_FIELD = EVERY_FIELD[:2]
 
 
@@ -498,12 +489,13 @@ def refresh(endpoint: Endpoint, browser, as_viewer) -> None:
 
 
 def sweep(endpoint: Endpoint, browser, as_viewer, checker: Checker) -> None:
-    """Each kind of bad input in every field at once, the first kinds in each free-text field
-    alone, and no fields at all."""
+    """Each kind of bad input in every field at once, the first kinds in each free-text key of a
+    query string alone, and no fields at all."""
     names = sorted(set(endpoint.offered) | set(endpoint.defaults))
     free = [name for name in names if name not in endpoint.choices]
     requests = [dict.fromkeys(names, value) for value in EVERY_FIELD]
-    requests += [endpoint.defaults | {name: value} for name in free for value in ONE_FIELD]
+    if endpoint.method == "GET":
+        requests += [endpoint.defaults | {name: value} for name in free for value in ONE_FIELD]
     for sent in [*requests, {}]:
         as_viewer()
         for name in endpoint.files:

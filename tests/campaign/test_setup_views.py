@@ -281,3 +281,9 @@ def test_new_themes_beyond_their_limit_are_refused_next_to_the_field(client, coo
     assert response.status_code == 200
     assert response.context["form"].errors["new_themes"]
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["per_page=-1&page=-1", "per_page=1000", "per_page=0&page=2"])
+def test_the_campaign_list_takes_any_page_size_asked_for(client, coordinator, campaign, query):
+    client.force_login(coordinator)
+    assert client.get(f"{reverse('campaigns:list')}?{query}").status_code in (200, 404)
