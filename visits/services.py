@@ -29,8 +29,6 @@ from campaign.roles import is_coordinator
 from visits.models import SAME_DAY_CONSTRAINT, Visit, VisitParticipant
 from visits.rules import VisitStatus, visit_default_status
 
-SUBMISSION_TOKEN_CONSTRAINT = "visit_unique_submission_token"
-
 
 @dataclass(frozen=True)
 class ClientInput:
