@@ -10,7 +10,7 @@ TEST_WORKERS ?= auto
 # The benchmark fills its own database (created when missing); never the test or demo one.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kylaan_bench
 
-.PHONY: install install-dev run test bench lint format messages compilemessages check ci clean
+.PHONY: install install-dev run test bench backup-check lint format messages compilemessages check ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,13 @@ bench: export SCALE := $(SCALE)
 bench: export LOG_LEVEL ?= WARNING
 bench: install-dev compilemessages
 	$(BIN)/python -m bench
+
+# Dump the database of DATABASE_URL (PostgreSQL), restore it into a fresh one and compare every
+# table's row count (README, Backup and restore). BACKUP_CHECK_ARGS="--keep-dump FILE" keeps the
+# dump, "--restore-into NAME" names the fresh database.
+backup-check: export DEBUG ?= true
+backup-check: install
+	$(BIN)/python manage.py backup_check $(BACKUP_CHECK_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,11 +1,12 @@
-"""Forms for password reset and invitations. Rules live in the services."""
+"""Forms for signing in, password reset and invitations. Rules live in the services."""
 
 import logging
 import smtplib
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -75,3 +76,14 @@ class InvitationForm(forms.Form):
                 _("Tick the people to invite in the list, or invite everyone not yet invited.")
             )
         return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the username's length checked before anyone is asked: no
+    username is longer than the user model allows, and a longer one would not fit the record of
+    failed logins either."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))

@@ -33,7 +33,7 @@ from mozilla_django_oidc.views import (
 )
 
 from accounts.filters import StaffFilter
-from accounts.forms import InvitationForm, StaffPasswordResetForm
+from accounts.forms import InvitationForm, LoginForm, StaffPasswordResetForm
 from accounts.oidc import (
     ProviderUnavailable,
     oidc_setting,
@@ -65,6 +65,8 @@ def _remember_language(user) -> None:
 class LoginView(auth_views.LoginView):
     """The login page: the single sign-on button first when it is set up, then the password form
     for local accounts (unless PASSWORD_LOGIN=false)."""
+
+    authentication_form = LoginForm
 
     def get_context_data(self, **kwargs):
         return {

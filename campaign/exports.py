@@ -1,12 +1,15 @@
 """Spreadsheet exports shared by every list: Finnish-Excel CSV and typed XLSX, both streaming.
 
-Text that a spreadsheet would read as a formula is neutralised in both formats.
+Text that a spreadsheet would read as a formula stays text in both formats (OWASP's CSV injection
+guidance): in CSV it is prefixed with an apostrophe; in XLSX the cell is typed as text, with the
+"quote prefix" Excel itself sets when one types an apostrophe, so nothing extra shows in the cell.
 """
 
 import csv
 import datetime as dt
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -14,11 +17,16 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What a formula may start with: OWASP's = + - @, tab and carriage return, and the line feed and
+# NUL that other guidance (ASVS) adds.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+# Leading characters a spreadsheet may skip before a formula: spaces of every kind, control and
+# invisible formatting characters (a zero-width space, a byte-order mark).
+_SKIPPED_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
 CSV_DATE_FORMAT = "%d.%m.%Y"
 CSV_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 XLSX_DATE_FORMAT = "d.m.yyyy"
@@ -28,9 +36,21 @@ XLSX_SHEET_TITLE_MAX = 31
 XLSX_SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could read the text as a formula: it starts with one of
+    FORMULA_PREFIXES once compatibility characters are folded (NFKC: a full-width ＝ or ＋, a small
+    ﹦ are the plain ones) and leading spaces and invisible characters are skipped."""
+    for character in unicodedata.normalize("NFKC", text):
+        if character in FORMULA_PREFIXES:
+            return True
+        if unicodedata.category(character) not in _SKIPPED_CATEGORIES:
+            return False
+    return False
+
+
 def neutralise(text: str) -> str:
-    """Text that starts like a formula is prefixed with an apostrophe, so it stays text."""
-    if text.startswith(FORMULA_PREFIXES):
+    """Text that could be read as a formula is prefixed with an apostrophe, so it stays text."""
+    if looks_like_formula(text):
         return "'" + text
     return text
 
@@ -96,14 +116,23 @@ def _xlsx_cell(sheet, value):
         cell.number_format = XLSX_DATE_FORMAT
         return cell
     if isinstance(value, str):
-        return _xlsx_text(value)
+        return _xlsx_text(sheet, value)
     return value
 
 
-def _xlsx_text(value: str) -> str:
-    """Control characters that XML cannot hold are dropped (a worksheet would refuse the whole
-    file), then formula-like text is neutralised."""
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+def _xlsx_text(sheet, value: str):
+    """Text as a text cell. Control characters that XML cannot hold are dropped (a worksheet would
+    refuse the whole file). openpyxl types a plain string as text, except one starting with = (a
+    formula) or reading like an error value (#N/A); those, and any formula-like text, get a cell
+    typed as text, with the quote prefix so that editing it in Excel keeps it text."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    formula_like = looks_like_formula(text)
+    if not (formula_like or text.startswith("=") or text in ERROR_CODES):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = formula_like
+    return cell
 
 
 def xlsx_sheet_title(workbook: Workbook, title: str) -> str:
@@ -128,7 +157,8 @@ def xlsx_sheet(workbook: Workbook, *, title: str, header: Sequence[str], rows: I
     sheet.freeze_panes = "A2"
     header_cells = []
     for name in header:
-        cell = WriteOnlyCell(sheet, value=_xlsx_text(str(name)))
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(name)))
+        cell.data_type = "s"
         cell.font = Font(bold=True)
         header_cells.append(cell)
     sheet.append(header_cells)

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.imports import ImportKind
-from campaign.models import Campaign, Theme
+from campaign.models import SHORT_TEXT_LENGTH, Campaign, Theme
+from campaign.selectors import campaign_logging_ended_by
 from campaign.services import CAMPAIGN_FIELDS
 
 
@@ -32,14 +33,19 @@ class CampaignForm(forms.ModelForm):
     new_themes = forms.CharField(
         label=_("New themes"),
         required=False,
+        max_length=SHORT_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One theme per line; they are added to the themes above and to this campaign."),
     )
     make_current = forms.BooleanField(
         label=_("Current campaign"),
         required=False,
-        help_text=_("The dashboard shows the current campaign. Only one campaign is current."),
+        help_text=_(
+            "The dashboard shows the current campaign, and staff log their visits to it. Only "
+            "one campaign is current."
+        ),
     )
+    logging_end_confirmed = forms.BooleanField(required=False)
 
     class Meta:
         model = Campaign
@@ -58,6 +64,25 @@ class CampaignForm(forms.ModelForm):
         _slug_optional_when_new(self)
         if self.instance.pk:
             self.fields["make_current"].initial = self.instance.is_current
+        self._ask_to_confirm_the_end_of_logging()
+
+    def _ask_to_confirm_the_end_of_logging(self) -> None:
+        """The box to confirm that making this campaign current ends logging for the running one,
+        shown only when the form asks to make it current and a campaign is running."""
+        running = None
+        if self.is_bound and self["make_current"].data:
+            running = campaign_logging_ended_by(campaign=self.instance)
+        if running is None:
+            del self.fields["logging_end_confirmed"]
+            return
+        field = self.fields["logging_end_confirmed"]
+        field.label = _("Yes, make this campaign current and end logging for “%(name)s”") % {
+            "name": running.name
+        }
+        order = list(self.fields)
+        order.remove("logging_end_confirmed")
+        order.insert(order.index("make_current") + 1, "logging_end_confirmed")
+        self.order_fields(order)
 
     def clean_new_themes(self) -> list[str]:
         names = [line.strip() for line in self.cleaned_data["new_themes"].splitlines()]

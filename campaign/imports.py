@@ -457,6 +457,11 @@ class ImportPlan:
         return bool(self.to_create or self.to_update)
 
 
+def _max(model, field: str) -> int:
+    """The longest value the model keeps in the field: the import refuses longer ones."""
+    return model._meta.get_field(field).max_length
+
+
 class _Row:
     """One row's cells by field name, with the length and format checks every kind shares."""
 
@@ -474,6 +479,11 @@ class _Row:
             raise RowRejected(
                 gettext("%(field)s is longer than %(max)s characters.")
                 % {"field": label or name, "max": max_length}
+            )
+        if max_length and "\x00" in value:
+            raise RowRejected(
+                gettext("%(field)s contains a NUL character, which cannot be stored.")
+                % {"field": label or name}
             )
         return value
 
@@ -521,9 +531,11 @@ def _plan_units(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
     for line, cells in table.rows:
         row = _Row(cells, columns)
         try:
-            code = row.get("code", max_length=32, label=gettext("code"))
-            name = row.get("name", max_length=200, label=gettext("name"))
-            parent_code = row.get("department", max_length=32, label=gettext("department"))
+            code = row.get("code", max_length=_max(Unit, "code"), label=gettext("code"))
+            name = row.get("name", max_length=_max(Unit, "name"), label=gettext("name"))
+            parent_code = row.get(
+                "department", max_length=_max(Unit, "code"), label=gettext("department")
+            )
             if not code:
                 raise RowRejected(gettext("The code is missing."))
             if not name:
@@ -624,8 +636,12 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
         row = _Row(cells, columns)
         key = row.get("username") or row.get("email")
         try:
-            username = row.get("username", max_length=150, label=gettext("username"))
-            email = row.get("email", max_length=254, label=gettext("e-mail")).lower()
+            username = row.get(
+                "username", max_length=_max(Staff, "username"), label=gettext("username")
+            )
+            email = row.get(
+                "email", max_length=_max(Staff, "email"), label=gettext("e-mail")
+            ).lower()
             if not username and not email:
                 raise RowRejected(gettext("Both the username and the e-mail are missing."))
             if email:
@@ -643,8 +659,12 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
                     gettext("“%(value)s” is not a valid username.") % {"value": username}
                 ) from error
             values = {
-                "first_name": row.get("first_name", max_length=150, label=labels["first_name"]),
-                "last_name": row.get("last_name", max_length=150, label=labels["last_name"]),
+                "first_name": row.get(
+                    "first_name", max_length=_max(Staff, "first_name"), label=labels["first_name"]
+                ),
+                "last_name": row.get(
+                    "last_name", max_length=_max(Staff, "last_name"), label=labels["last_name"]
+                ),
             }
             if not values["first_name"] or not values["last_name"]:
                 raise RowRejected(gettext("The first or last name is missing."))
@@ -661,7 +681,9 @@ def _plan_staff(table: Table, columns: dict[str, int], plan: ImportPlan) -> None
             if email:
                 values["email"] = email
             if row.has("title"):
-                values["title"] = row.get("title", max_length=200, label=labels["title"])
+                values["title"] = row.get(
+                    "title", max_length=_max(Staff, "title"), label=labels["title"]
+                )
             if row.has("is_leadership"):
                 values["is_leadership"] = row.flag("is_leadership", label=labels["is_leadership"])
             if row.get("language"):
@@ -715,7 +737,9 @@ def _plan_clients(table: Table, columns: dict[str, int], plan: ImportPlan) -> No
         row = _Row(cells, columns)
         key = row.get("business_id") or row.get("name")
         try:
-            name = normalised_client_name(row.get("name", max_length=200, label=labels["name"]))
+            name = normalised_client_name(
+                row.get("name", max_length=_max(Client, "name"), label=labels["name"])
+            )
             if not name:
                 raise RowRejected(gettext("The name is missing."))
             values = {"name": name}
@@ -732,16 +756,17 @@ def _plan_clients(table: Table, columns: dict[str, int], plan: ImportPlan) -> No
                     )
                 values["kind"] = kind
             if row.has("region"):
-                values["region"] = row.get("region", max_length=100, label=labels["region"])
-            business_id = row.get("business_id", max_length=9, label=labels["business_id"])
+                values["region"] = row.get(
+                    "region", max_length=_max(Client, "region"), label=labels["region"]
+                )
+            business_id = row.get(
+                "business_id", max_length=_max(Client, "business_id"), label=labels["business_id"]
+            )
             if business_id:
                 try:
                     business_id_validator(business_id)
                 except ValidationError as error:
-                    raise RowRejected(
-                        gettext("“%(value)s” is not a business ID (1234567-8).")
-                        % {"value": business_id}
-                    ) from error
+                    raise RowRejected(" ".join(error.messages)) from error
                 values["business_id"] = business_id
             if row.has("is_partner"):
                 values["is_partner"] = row.flag("is_partner", label=labels["is_partner"])

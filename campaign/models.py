@@ -1,17 +1,20 @@
 """The core of Kylään: campaigns, the organisation (units and staff), clients and themes."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,9 +22,78 @@ from django.utils.translation import pgettext_lazy
 MIN_VISIT_MINUTES = 1
 MAX_VISIT_MINUTES = 720
 
-business_id_validator = RegexValidator(
-    r"^\d{7}-\d$", _("Enter a business ID in the form 1234567-8.")
-)
+# The dates anything in a campaign may carry (campaigns, visits, due dates of ideas): a year
+# typed as 1901 or 9999 is a slip of the keyboard, not a plan.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+
+# Free text: the most each kind may hold. Far above what anyone writes, and below the 32 767
+# characters a spreadsheet cell holds, so an export never cuts a text short.
+SHORT_TEXT_LENGTH = 1_000
+LONG_TEXT_LENGTH = 5_000
+
+
+def validate_date_in_range(value: dt.date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="date_range",
+            params={
+                "earliest": date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT"),
+                "latest": date_format(LATEST_DATE, "SHORT_DATE_FORMAT"),
+            },
+        )
+
+
+def date_in_range(field: str, *, name: str) -> models.CheckConstraint:
+    """The database's copy of `validate_date_in_range` for one date field (NULL passes)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__gte": EARLIEST_DATE, f"{field}__lte": LATEST_DATE}),
+        name=name,
+    )
+
+
+def text_at_most(field: str, max_length: int, *, name: str) -> models.CheckConstraint:
+    """A free-text field's length held by the database too, so that the shell or a script cannot
+    store more than the forms and the admin accept."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), max_length), name=name)
+
+
+def limited_text(verbose_name, *, max_length: int, **options) -> models.TextField:
+    """A TextField whose length is checked by full_clean() (the admin, the services) and shown to
+    forms; pair it with `text_at_most` in the model's constraints."""
+    return models.TextField(
+        verbose_name, max_length=max_length, validators=[MaxLengthValidator(max_length)], **options
+    )
+
+
+BUSINESS_ID_FORMAT = re.compile(r"[0-9]{7}-[0-9]")
+BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+
+
+def business_id_check_digit(digits: str) -> int | None:
+    """The check digit of a Finnish business ID's seven digits; None when no check digit can
+    complete them (a remainder of 1)."""
+    remainder = sum(int(d) * w for d, w in zip(digits, BUSINESS_ID_WEIGHTS, strict=True)) % 11
+    if remainder == 1:
+        return None
+    return 0 if remainder == 0 else 11 - remainder
+
+
+def business_id_validator(value: str) -> None:
+    """A Finnish business ID (Y-tunnus): seven digits, a hyphen and the check digit."""
+    if not BUSINESS_ID_FORMAT.fullmatch(value):
+        raise ValidationError(_("Enter a business ID in the form 1234567-8."), code="invalid")
+    if business_id_check_digit(value[:7]) != int(value[8]):
+        raise ValidationError(
+            _(
+                "%(value)s is not a valid business ID: its check digit does not match. Check "
+                "the number."
+            ),
+            code="check_digit",
+            params={"value": value},
+        )
 
 
 class UnitQuerySet(models.QuerySet):
@@ -120,13 +192,16 @@ class Staff(AbstractUser):
 
 class Theme(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), max_length=SHORT_TEXT_LENGTH, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         ordering = ["name"]
+        constraints = [
+            text_at_most("description", SHORT_TEXT_LENGTH, name="theme_description_length"),
+        ]
 
     def __str__(self):
         return self.name
@@ -150,23 +225,25 @@ class Campaign(models.Model):
         unique=True,
         error_messages={"unique": _("Another campaign already uses this short name.")},
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_date_in_range])
+    ends_on = models.DateField(_("ends on"), validators=[validate_date_in_range])
     grace_days = models.PositiveSmallIntegerField(
         _("grace days"),
         default=7,
         validators=[MaxValueValidator(90)],
         help_text=_("Days after the end during which staff can still log their visits."),
     )
-    visit_definition = models.TextField(
+    visit_definition = limited_text(
         _("definition of a visit"),
+        max_length=SHORT_TEXT_LENGTH,
         default=_(
             "About an hour at the client's, most of it spent listening to the client, in a "
             "meeting that would not have happened without the campaign."
         ),
     )
-    description = models.TextField(
+    description = limited_text(
         _("leadership message"),
+        max_length=LONG_TEXT_LENGTH,
         blank=True,
         help_text=_("Shown on the dashboard: why the campaign matters, in the leaders' words."),
     )
@@ -251,6 +328,17 @@ class Campaign(models.Model):
                 name="campaign_one_current",
                 violation_error_message=_("Only one campaign can be the current one."),
             ),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="campaign_unique_name",
+                violation_error_message=_("Another campaign already has this name."),
+            ),
+            date_in_range("starts_on", name="campaign_starts_on_range"),
+            date_in_range("ends_on", name="campaign_ends_on_range"),
+            text_at_most(
+                "visit_definition", SHORT_TEXT_LENGTH, name="campaign_visit_definition_length"
+            ),
+            text_at_most("description", LONG_TEXT_LENGTH, name="campaign_description_length"),
         ]
 
     def __str__(self):
@@ -260,11 +348,17 @@ class Campaign(models.Model):
         return reverse("leaderboard:campaign", args=[self.slug])
 
     def clean(self):
-        # The database constraint holds the rule; this puts its message next to the field.
+        # The database constraints hold these rules; this puts their messages next to the fields.
+        errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError(
-                {"ends_on": _("The campaign must end on or after its start date.")}
-            )
+            errors["ends_on"] = _("The campaign must end on or after its start date.")
+        if (
+            self.name
+            and Campaign.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists()
+        ):
+            errors["name"] = _("Another campaign already has this name.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def logging_closes_on(self) -> dt.date:

@@ -9,12 +9,14 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from campaign.imports import ImportKind, ImportPlan, Table, import_plan
 from campaign.models import Campaign, RosterEntry, Staff, Theme, Unit
 from campaign.roles import STAFF
+from campaign.selectors import campaign_logging_ended_by
 
 # The settings a coordinator edits; a clone copies all of them except the dates.
 CAMPAIGN_FIELDS = (
@@ -48,13 +50,26 @@ def _check_fields(fields: dict) -> None:
         raise TypeError(f"Not campaign settings: {', '.join(sorted(unknown))}")
 
 
-def _save(campaign: Campaign, *, make_current: bool) -> None:
-    """Save after validation; making one campaign current unsets the one that was."""
+def _save(campaign: Campaign, *, make_current: bool, logging_end_confirmed: bool = False) -> None:
+    """Save after validation; making one campaign current unsets the one that was. Staff log
+    visits to the current campaign only, so making another one current while a campaign runs ends
+    its logging: that needs `logging_end_confirmed`."""
     if make_current:
+        running = campaign_logging_ended_by(campaign=campaign)
+        if running is not None and not logging_end_confirmed:
+            raise ValidationError({"make_current": logging_would_end_message(running)})
         Campaign.objects.filter(is_current=True).exclude(pk=campaign.pk).update(is_current=False)
         campaign.is_current = True
     campaign.full_clean()
     campaign.save()
+
+
+def logging_would_end_message(running: Campaign) -> str:
+    return _(
+        "“%(name)s” is running, and staff log their visits to the current campaign only: making "
+        "this campaign current ends logging for “%(name)s” (otherwise open until %(date)s). "
+        "Tick the box to confirm."
+    ) % {"name": running.name, "date": date_format(running.logging_closes_on, "SHORT_DATE_FORMAT")}
 
 
 def _themes(themes: Iterable[Theme], new_theme_names: Iterable[str]) -> list[Theme]:
@@ -86,6 +101,7 @@ def campaign_create(
     themes: Iterable[Theme] = (),
     new_theme_names: Iterable[str] = (),
     make_current: bool = False,
+    logging_end_confirmed: bool = False,
     **fields,
 ) -> Campaign:
     """A new campaign; without a short name it gets one made from its name."""
@@ -93,7 +109,7 @@ def campaign_create(
     if not fields.get("slug"):
         fields["slug"] = campaign_free_slug(fields.get("name", ""))
     campaign = Campaign(**fields)
-    _save(campaign, make_current=make_current)
+    _save(campaign, make_current=make_current, logging_end_confirmed=logging_end_confirmed)
     campaign.themes.set(_themes(themes, new_theme_names))
     return campaign
 
@@ -105,6 +121,7 @@ def campaign_update(
     themes: Iterable[Theme] | None = None,
     new_theme_names: Iterable[str] = (),
     make_current: bool | None = None,
+    logging_end_confirmed: bool = False,
     **fields,
 ) -> Campaign:
     """Change a campaign's settings. `make_current=False` unsets the current flag; None keeps it."""
@@ -113,7 +130,7 @@ def campaign_update(
         setattr(campaign, name, value)
     if make_current is False:
         campaign.is_current = False
-    _save(campaign, make_current=bool(make_current))
+    _save(campaign, make_current=bool(make_current), logging_end_confirmed=logging_end_confirmed)
     if themes is not None:
         campaign.themes.set(_themes(themes, new_theme_names))
     elif new_theme_names:
@@ -131,6 +148,16 @@ def _a_year_later(day: dt.date) -> dt.date:
 def campaign_clone_dates(*, source: Campaign) -> tuple[dt.date, dt.date]:
     """The dates proposed for a clone of `source`: the same days a year later."""
     return _a_year_later(source.starts_on), _a_year_later(source.ends_on)
+
+
+def campaign_copy_name(*, source: Campaign) -> str:
+    """The name proposed for a clone of `source`: "<name> (copy)", numbered when that is taken,
+    since two campaigns cannot share a name."""
+    name, number = _("%(name)s (copy)") % {"name": source.name}, 2
+    while Campaign.objects.filter(name__iexact=name).exists():
+        name = _("%(name)s (copy %(number)s)") % {"name": source.name, "number": number}
+        number += 1
+    return name
 
 
 @transaction.atomic

@@ -5,6 +5,19 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign
 
+MAX_PER_PAGE = 100
+
+
+class BoundedPageSize:
+    """A list's `?per_page=` within 1 to MAX_PER_PAGE rows: a page of a thousand rows costs what
+    a thousand rows cost, and a size below one has no pages (the table's own size is used)."""
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        if per_page is not None:
+            per_page = min(per_page, MAX_PER_PAGE) if per_page >= 1 else None
+        return super().paginate(*args, per_page=per_page, **kwargs)
+
+
 ACTIONS = [
     ("campaigns:edit", _("Settings")),
     ("campaigns:roster", _("Roster")),
@@ -13,7 +26,7 @@ ACTIONS = [
 ]
 
 
-class CampaignTable(tables.Table):
+class CampaignTable(BoundedPageSize, tables.Table):
     name = tables.Column(linkify=("campaigns:edit", [tables.A("slug")]))
     starts_on = tables.DateColumn(short=True)
     ends_on = tables.DateColumn(short=True)

@@ -29,6 +29,7 @@ from campaign.selectors import roster_by_unit
 from campaign.services import (
     campaign_clone,
     campaign_clone_dates,
+    campaign_copy_name,
     campaign_create,
     organisation_import,
     roster_preview,
@@ -81,6 +82,7 @@ def campaign_create_view(request):
                 themes=form.cleaned_data["themes"],
                 new_theme_names=form.cleaned_data["new_themes"],
                 make_current=form.cleaned_data["make_current"],
+                logging_end_confirmed=form.cleaned_data.get("logging_end_confirmed", False),
                 **form.settings(),
             )
         except ValidationError as error:
@@ -99,7 +101,7 @@ def campaign_clone_view(request, slug):
     source = get_object_or_404(Campaign, slug=slug)
     starts_on, ends_on = campaign_clone_dates(source=source)
     initial = {
-        "name": _("%(name)s (copy)") % {"name": source.name},
+        "name": campaign_copy_name(source=source),
         "starts_on": starts_on,
         "ends_on": ends_on,
     }

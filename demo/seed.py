@@ -15,7 +15,15 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from campaign.models import Campaign, Client, RosterEntry, Staff, Theme, Unit
+from campaign.models import (
+    Campaign,
+    Client,
+    RosterEntry,
+    Staff,
+    Theme,
+    Unit,
+    business_id_check_digit,
+)
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS, sync_roles
 from demo import data
 from ideas.models import Idea
@@ -160,6 +168,13 @@ def _demo_users(units, password, result):
             result.passwords[username] = generated
 
 
+def _business_id(number: int) -> str:
+    """A made-up business ID with the check digit it needs: the next number that has one."""
+    while (check := business_id_check_digit(f"{number:07d}")) is None:
+        number += 1
+    return f"{number:07d}-{check}"
+
+
 def _clients(result):
     clients = []
     for i, (name, kind, region) in enumerate(data.CLIENTS):
@@ -168,7 +183,7 @@ def _clients(result):
             defaults={
                 "kind": kind,
                 "region": region,
-                "business_id": f"{2900100 + i * 37:07d}-{i % 10}" if i % 3 else "",
+                "business_id": _business_id(2900100 + i * 37) if i % 3 else "",
                 "is_partner": i % 5 == 0,
             },
         )
@@ -234,6 +249,12 @@ def _visits_and_ideas(campaign, staff_by_unit, clients, themes, units, count, to
     last_day = min(today, campaign.ends_on)
     span = max(0, (last_day - campaign.starts_on).days)
     new_visits, participants, counted_new = [], [], []
+    # A second visit of one person to one client on one day is a confirmed other visit.
+    same_day = set(
+        Visit.objects.filter(campaign=campaign)
+        .exclude(status=Visit.Status.CANCELLED)
+        .values_list("created_by_id", "client_id", "visited_on")
+    )
     for i in range(count):
         token = uuid.uuid5(TOKEN_NAMESPACE, f"{campaign.slug}-{i}")
         code = rng.choices(unit_codes, weights)[0]
@@ -282,6 +303,10 @@ def _visits_and_ideas(campaign, staff_by_unit, clients, themes, units, count, to
         )
         if token in existing:
             continue
+        if status != Visit.Status.CANCELLED:
+            key = (visit.created_by_id, visit.client_id, visit.visited_on)
+            visit.same_day_confirmed = key in same_day
+            same_day.add(key)
         new_visits.append(visit)
         participants.extend((visit, person) for person in team)
         if visit.counts:

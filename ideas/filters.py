@@ -12,6 +12,9 @@ from ideas.models import IdeaStatus
 from visits.models import VisitParticipant
 
 NO_VALUE = "null"
+# The longest search: each word is a condition of its own, so a text of thousands of words would
+# be a query of thousands of conditions.
+SEARCH_LENGTH = 200
 
 
 def _region_choices():
@@ -35,6 +38,7 @@ class IdeaFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_text",
+        max_length=SEARCH_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Words in the title, the client's words, the response or the client's name."),
     )
@@ -112,7 +116,7 @@ class IdeaFilter(django_filters.FilterSet):
                 | Q(official_response__icontains=word)
                 | Q(visit__client__name__icontains=word)
             )
-            if word.isdigit() and len(word) < 18:
+            if word.isdecimal() and len(word) < 18:  # "²" is a digit but not a number
                 condition |= Q(pk=int(word))
             queryset = queryset.filter(condition)
         return queryset

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Theme, Unit
+from campaign.revisions import RevisionField, revision_token
 from campaign.selectors import themes_for
 from ideas.filters import DateInput
 from ideas.models import Idea, IdeaStatus
@@ -21,6 +22,7 @@ class IdeaForm(forms.Form):
     text = forms.CharField(
         label=_("In the client's words"),
         required=False,
+        max_length=Idea._meta.get_field("text").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     theme = forms.ModelChoiceField(
@@ -49,7 +51,10 @@ def idea_formset(*, campaign: Campaign, data=None, extra_forms: int = 0):
     used without JavaScript ("Add an idea")."""
     if data is not None and extra_forms:
         data = data.copy()
-        total = int(data.get("ideas-TOTAL_FORMS") or 0)
+        try:
+            total = max(0, int(data.get("ideas-TOTAL_FORMS") or 0))
+        except ValueError:
+            total = 0  # a damaged count: start the rows again from one
         data["ideas-TOTAL_FORMS"] = str(min(total + extra_forms, MAX_IDEAS_PER_SUBMIT))
     return IdeaFormSet(data, prefix="ideas", form_kwargs={"campaign": campaign})
 
@@ -73,20 +78,16 @@ class IdeaTriageForm(forms.Form):
     official_response = forms.CharField(
         label=_("Official response"),
         required=False,
+        max_length=Idea._meta.get_field("official_response").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The answer the client and the collecting unit will see."),
     )
     is_shareable = forms.BooleanField(label=_("Show in the campaign report"), required=False)
+    revision = RevisionField()
 
     def __init__(self, *args, idea: Idea, user, **kwargs):
-        initial = {
-            "theme": idea.theme_id,
-            "owner_unit": idea.owner_unit_id,
-            "status": idea.status,
-            "due_on": idea.due_on,
-            "official_response": idea.official_response,
-            "is_shareable": idea.is_shareable,
-        }
+        initial = self.saved_values(idea)
+        initial["revision"] = revision_token(saved_at=idea.updated_at, values=initial)
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(
             Q(is_active=True) | Q(pk=idea.theme_id)
@@ -101,6 +102,17 @@ class IdeaTriageForm(forms.Form):
         ]
         if not idea_can_set_shareable(user=user):
             del self.fields["is_shareable"]
+
+    @staticmethod
+    def saved_values(idea: Idea) -> dict:
+        return {
+            "theme": idea.theme_id,
+            "owner_unit": idea.owner_unit_id,
+            "status": idea.status,
+            "due_on": idea.due_on,
+            "official_response": idea.official_response,
+            "is_shareable": idea.is_shareable,
+        }
 
 
 class IdeaDuplicateForm(forms.Form):

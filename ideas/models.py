@@ -5,7 +5,15 @@ from django.db.models.functions import Greatest, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Theme, Unit
+from campaign.models import (
+    LONG_TEXT_LENGTH,
+    Theme,
+    Unit,
+    date_in_range,
+    limited_text,
+    text_at_most,
+    validate_date_in_range,
+)
 from visits.models import Visit
 
 
@@ -69,7 +77,7 @@ class Idea(models.Model):
         Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="ideas"
     )
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("in the client's words"), blank=True)
+    text = limited_text(_("in the client's words"), max_length=LONG_TEXT_LENGTH, blank=True)
     theme = models.ForeignKey(
         Theme,
         verbose_name=_("theme"),
@@ -90,8 +98,12 @@ class Idea(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NEW
     )
-    official_response = models.TextField(_("official response"), blank=True)
-    due_on = models.DateField(_("due date"), null=True, blank=True)
+    official_response = limited_text(
+        _("official response"), max_length=LONG_TEXT_LENGTH, blank=True
+    )
+    due_on = models.DateField(
+        _("due date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("duplicate of"),
@@ -144,6 +156,9 @@ class Idea(models.Model):
                 condition=Q(status__in=IdeaStatus.values),
                 name="idea_status_valid",
             ),
+            date_in_range("due_on", name="idea_due_on_range"),
+            text_at_most("text", LONG_TEXT_LENGTH, name="idea_text_length"),
+            text_at_most("official_response", LONG_TEXT_LENGTH, name="idea_response_length"),
         ]
 
     def __str__(self):
@@ -155,6 +170,10 @@ class Idea(models.Model):
     @property
     def is_duplicate(self) -> bool:
         return self.status == IdeaStatus.DUPLICATE
+
+
+# The filter of an export is kept as its query string, cut to this length.
+IDEA_EXPORT_QUERY_LENGTH = 2_000
 
 
 class IdeaExportFormat(models.TextChoices):
@@ -176,7 +195,12 @@ class IdeaExport(models.Model):
     )
     exported_at = models.DateTimeField(_("exported at"), auto_now_add=True)
     format = models.CharField(_("format"), max_length=16, choices=Format.choices)
-    query = models.TextField(_("filter"), blank=True, help_text=_("The list's query string."))
+    query = limited_text(
+        _("filter"),
+        max_length=IDEA_EXPORT_QUERY_LENGTH,
+        blank=True,
+        help_text=_("The list's query string."),
+    )
     row_count = models.PositiveIntegerField(_("rows"))
 
     class Meta:
@@ -188,6 +212,7 @@ class IdeaExport(models.Model):
                 condition=Q(format__in=IdeaExportFormat.values),
                 name="idea_export_format_valid",
             ),
+            text_at_most("query", IDEA_EXPORT_QUERY_LENGTH, name="idea_export_query_length"),
         ]
 
     def __str__(self):

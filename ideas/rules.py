@@ -1,5 +1,5 @@
-"""Rules for ideas, in one place each: the lifecycle (which status may follow which) and who may
-triage an idea.
+"""Rules for ideas, in one place each: which visits take ideas, the lifecycle (which status may
+follow which) and who may triage an idea.
 
 The lifecycle is new → in review → accepted → in progress → implemented, or declined / duplicate.
 A step back is allowed where a coordinator may need to correct course (an implementation is
@@ -7,6 +7,14 @@ reopened, a declined or duplicate idea is taken back into review); any other jum
 """
 
 from ideas.models import IdeaStatus
+from visits.rules import VisitStatus
+
+
+def visit_takes_ideas(status: str) -> bool:
+    """Ideas come from a visit that has taken place: a planned visit has not given any yet, and a
+    withdrawn one keeps those it had but takes no new ones."""
+    return status == VisitStatus.DONE
+
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     IdeaStatus.NEW: frozenset({IdeaStatus.IN_REVIEW, IdeaStatus.DECLINED, IdeaStatus.DUPLICATE}),

@@ -5,15 +5,25 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from campaign.audit import audit_actor
 from campaign.models import Staff, Theme, Unit
-from ideas.models import Idea, IdeaExport, IdeaStatus
-from ideas.rules import idea_can_move, idea_can_set_shareable, idea_can_triage, idea_next_statuses
+from campaign.revisions import check_unchanged
+from ideas.models import IDEA_EXPORT_QUERY_LENGTH, Idea, IdeaExport, IdeaStatus
+from ideas.rules import (
+    idea_can_move,
+    idea_can_set_shareable,
+    idea_can_triage,
+    idea_next_statuses,
+    visit_takes_ideas,
+)
 from visits.models import Visit
+from visits.rules import VisitStatus
 from visits.services import visit_log, visit_update
 
 
@@ -29,6 +39,8 @@ class IdeaInput:
 def ideas_add(*, visit: Visit, ideas: Sequence[IdeaInput], created_by: Staff) -> list[Idea]:
     """Record the ideas a visit brought. A problem with one of them is reported under "ideas",
     numbered as on the form."""
+    if ideas and not visit_takes_ideas(visit.status):
+        raise ValidationError({"ideas": [_not_done_message(visit.status)]})
     added = []
     for number, data in enumerate(ideas, start=1):
         idea = Idea(
@@ -55,6 +67,15 @@ def ideas_add(*, visit: Visit, ideas: Sequence[IdeaInput], created_by: Staff) ->
     return added
 
 
+def _not_done_message(status: str) -> str:
+    if status == VisitStatus.PLANNED:
+        return _(
+            "Ideas are noted once the visit has taken place. Save the planned visit without "
+            "them, and add them when you mark it done."
+        )
+    return _("A withdrawn visit takes no new ideas.")
+
+
 @transaction.atomic
 def visit_log_with_ideas(*, ideas: Sequence[IdeaInput] = (), **visit) -> Visit:
     """Log a visit (`visits.services.visit_log` takes the other arguments) and the ideas the
@@ -69,7 +90,17 @@ def visit_update_with_ideas(
     *, visit: Visit, updated_by: Staff, new_ideas: Sequence[IdeaInput] = (), **changes
 ) -> Visit:
     """Change a visit (`visits.services.visit_update`) and add the ideas noted on the edit form,
-    in one transaction."""
+    in one transaction. A visit that has ideas has taken place, so it cannot become planned."""
+    status = changes.get("status", visit.status)
+    if not visit_takes_ideas(status) and status != visit.status and visit.ideas.exists():
+        raise ValidationError(
+            {
+                "status": _(
+                    "This visit already has ideas from the client, so it has taken place and "
+                    "cannot be planned."
+                )
+            }
+        )
     updated = visit_update(visit=visit, updated_by=updated_by, **changes)
     ideas_add(visit=updated, ideas=new_ideas, created_by=updated_by)
     return updated
@@ -93,12 +124,41 @@ def _transition_error(current: str, new: str) -> str:
 
 def _locked(idea: Idea) -> Idea:
     """The idea re-read under a row lock, so two triagers cannot both move it from one status."""
-    return Idea.objects.select_for_update(of=("self",)).select_related("owner_unit").get(pk=idea.pk)
+    return (
+        Idea.objects.select_for_update(of=("self",))
+        .select_related("owner_unit", "visit")
+        .get(pk=idea.pk)
+    )
 
 
 def _check_may_triage(*, user: Staff, idea: Idea) -> None:
     if not idea_can_triage(user=user, idea=idea):
         raise PermissionDenied(_("You cannot triage this idea."))
+
+
+DUE_DATE_YEARS_AHEAD = 10
+
+
+def _due_date_errors(idea: Idea, due_on: dt.date) -> dict[str, str]:
+    """A due date falls between the visit the idea came from and ten years from today."""
+    earliest = idea.visit.visited_on
+    today = timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + DUE_DATE_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + DUE_DATE_YEARS_AHEAD, day=28)
+    if earliest <= due_on <= latest:
+        return {}
+    return {
+        "due_on": _(
+            "Choose a due date between the visit, %(earliest)s, and %(latest)s (ten years from "
+            "now)."
+        )
+        % {
+            "earliest": date_format(earliest, "SHORT_DATE_FORMAT"),
+            "latest": date_format(latest, "SHORT_DATE_FORMAT"),
+        }
+    }
 
 
 @transaction.atomic
@@ -112,12 +172,16 @@ def idea_triage(
     due_on: dt.date | None,
     official_response: str,
     is_shareable: bool | None = None,
+    unchanged_since: dt.datetime | None = None,
 ) -> Idea:
     """Set an idea's theme, owner unit, status, due date, official response and (coordinators
     only; None keeps it) whether it may be shown in the report. The status must follow the
-    lifecycle; taking a duplicate back into review forgets the original it pointed to."""
+    lifecycle; taking a duplicate back into review forgets the original it pointed to. An idea
+    saved again after `unchanged_since` (when the form was made) is not overwritten
+    (`campaign.revisions.EditConflict`)."""
     idea = _locked(idea)
     _check_may_triage(user=by, idea=idea)
+    check_unchanged(locked=idea, saved_at=unchanged_since)
     if is_shareable is not None and not idea_can_set_shareable(user=by):
         raise PermissionDenied(_("Only coordinators choose the ideas shown in the report."))
 
@@ -131,6 +195,8 @@ def idea_triage(
         errors["status"] = _transition_error(idea.status, status)
     if status == IdeaStatus.DECLINED and not official_response:
         errors["official_response"] = _("Tell the client why the idea was declined.")
+    if due_on is not None and due_on != idea.due_on:
+        errors |= _due_date_errors(idea, due_on)
     if errors:
         raise ValidationError(errors)
 
@@ -144,7 +210,7 @@ def idea_triage(
     if status != IdeaStatus.DUPLICATE:
         idea.duplicate_of = None
     idea.full_clean()
-    with set_actor(by):
+    with audit_actor(by):
         idea.save()
     return idea
 
@@ -173,7 +239,7 @@ def idea_mark_duplicate(*, idea: Idea, original: Idea, by: Staff) -> Idea:
     idea.status = IdeaStatus.DUPLICATE
     idea.duplicate_of = original
     idea.full_clean()
-    with set_actor(by):
+    with audit_actor(by):
         idea.save()
         for follower in Idea.objects.select_for_update().filter(duplicate_of=idea):
             follower.duplicate_of = original
@@ -185,7 +251,10 @@ def idea_mark_duplicate(*, idea: Idea, original: Idea, by: Staff) -> Idea:
 def idea_export_record(*, by: Staff, export_format: str, query: str, row_count: int) -> IdeaExport:
     """Audit one export: who, when, with which filter (the query string) and how many rows."""
     export = IdeaExport(
-        exported_by=by, format=export_format, query=query[:2000], row_count=row_count
+        exported_by=by,
+        format=export_format,
+        query=query[:IDEA_EXPORT_QUERY_LENGTH],
+        row_count=row_count,
     )
     export.full_clean()
     export.save()

@@ -2,10 +2,11 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from campaign.tables import BoundedPageSize
 from ideas.models import Idea
 
 
-class IdeaTable(tables.Table):
+class IdeaTable(BoundedPageSize, tables.Table):
     """The idea list. Every sortable column ends its ordering on the idea's id, so pages and
     exports list tied rows in the same order."""
 

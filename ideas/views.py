@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from campaign.exports import csv_response, xlsx_response, xlsx_sheet, xlsx_workbook
+from campaign.revisions import EditConflict, merge_saved_changes
 from ideas.exports import EXPORT_CHUNK_SIZE, idea_export_header, idea_export_rows
 from ideas.filters import IdeaFilter
 from ideas.forms import IdeaDuplicateForm, IdeaTriageForm
@@ -160,9 +161,12 @@ def _visible_idea(request, pk: int) -> Idea:
     return idea
 
 
-def _render_detail(request, idea, *, triage_form=None, duplicate_form=None):
+def _render_detail(
+    request, idea, *, triage_form=None, duplicate_form=None, conflict=None, status=200
+):
     can_triage = idea_can_triage(user=request.user, idea=idea)
     context = {
+        "conflict": conflict,
         "idea": idea,
         "participants": idea_participants(idea=idea),
         "duplicates": idea_duplicates(idea=idea, user=request.user),
@@ -176,7 +180,7 @@ def _render_detail(request, idea, *, triage_form=None, duplicate_form=None):
         context["duplicate_form"] = duplicate_form or IdeaDuplicateForm(
             visible_ideas=idea_list(user=request.user)
         )
-    return render(request, "ideas/idea_detail.html", context)
+    return render(request, "ideas/idea_detail.html", context, status=status)
 
 
 @require_GET
@@ -213,23 +217,55 @@ def idea_triage_view(request, pk: int):
     form = IdeaTriageForm(request.POST, idea=idea, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
+        revision = data["revision"]
+        triage = {
+            "theme": data["theme"],
+            "owner_unit": data["owner_unit"],
+            "status": data["status"],
+            "due_on": data["due_on"],
+            "official_response": data["official_response"],
+            "is_shareable": data.get("is_shareable") if "is_shareable" in form.fields else None,
+        }
         try:
-            idea_triage(
-                idea=idea,
-                by=request.user,
-                theme=data["theme"],
-                owner_unit=data["owner_unit"],
-                status=data["status"],
-                due_on=data["due_on"],
-                official_response=data["official_response"],
-                is_shareable=data.get("is_shareable") if "is_shareable" in form.fields else None,
-            )
+            try:
+                idea_triage(
+                    idea=idea,
+                    by=request.user,
+                    unchanged_since=revision.saved_at if revision else None,
+                    **triage,
+                )
+            except EditConflict as conflict:
+                current = _visible_idea(request, pk)
+                merge = merge_saved_changes(
+                    form, before=revision.values, now=form.saved_values(current)
+                )
+                if merge.changes:
+                    return _outdated_triage(request, current, merge)
+                # Saved again meanwhile, but nothing the form shows changed: nothing to lose.
+                idea_triage(
+                    idea=current,
+                    by=request.user,
+                    unchanged_since=conflict.current.updated_at,
+                    **triage,
+                )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("The idea was saved."))
             return _after_triage(request, idea)
     return _render_detail(request, idea, triage_form=form)
+
+
+def _outdated_triage(request, current, merge):
+    """The triage refused because the idea was saved meanwhile: what changed and who saved it,
+    and the form with the person's changes and the others' merged, under the new revision."""
+    merge.data["revision"] = IdeaTriageForm(idea=current, user=request.user).initial["revision"]
+    form = IdeaTriageForm(merge.data, idea=current, user=request.user)
+    form.is_valid()
+    form.add_error(None, EditConflict(current).messages)
+    history = idea_history(idea=current)
+    conflict = {"changes": merge.changes, "by": history[0].actor if history else ""}
+    return _render_detail(request, current, triage_form=form, conflict=conflict, status=409)
 
 
 @require_POST

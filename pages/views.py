@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from campaign.forms import CampaignForm
 from campaign.models import Campaign
+from campaign.revisions import EditConflict, merge_saved_changes
 from campaign.selectors import campaign_current
 from campaign.services import campaign_update
 from ideas.forms import idea_formset
@@ -52,10 +53,14 @@ def dashboard(request):
 # --- A visit and its ideas -----------------------------------------------------------------
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
+def _add_service_errors(form, ideas, error: ValidationError) -> None:
+    """A service's refusal next to the field it is about; one about the ideas in their section."""
     if hasattr(error, "error_dict"):
         for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
+            if name == "ideas":
+                ideas.non_form_errors().extend(problems)
+            else:
+                form.add_error(name if name in form.fields else None, problems)
     else:
         form.add_error(None, error.messages)
 
@@ -81,12 +86,18 @@ def _verdict_for(form, campaign, *, visit=None):
     return verdict, []
 
 
+def _chosen_client(form):
+    """The client the form names, even while other fields (or the client's own checks, such as
+    the same-day question) are unanswered; None when the value names no client."""
+    value = form["client"].data if form.is_bound else form.initial.get("client")
+    try:
+        return form.fields["client"].clean(value)
+    except ValidationError:
+        return None
+
+
 def _earlier_visits(form, campaign, exclude_visit_id=None):
-    client = form.cleaned_data.get("client") if form.is_bound and form.is_valid() else None
-    if client is None and form.is_bound:
-        client = form.fields["client"].queryset.filter(pk=form.data.get("client") or 0).first()
-    if client is None and not form.is_bound and form.initial.get("client"):
-        client = form.fields["client"].queryset.filter(pk=form.initial["client"]).first()
+    client = _chosen_client(form)
     if client is None:
         return None, []
     found = visits_to_clients(
@@ -125,14 +136,13 @@ def visit_new(request):
                 client=form.cleaned_data["client"],
                 new_client=form.new_client(),
                 submission_token=form.cleaned_data["submission_token"],
-                same_day_confirmed=form.cleaned_data["same_day_confirmed"],
                 ideas=[f.idea() for f in ideas if f.has_changed()],
                 **form.visit_values(),
             )
         except DuplicateSubmissionError as duplicate:
             return _already_saved(request, duplicate.visit)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            _add_service_errors(form, ideas, error)
             if isinstance(error, SameDayVisitError):
                 form.same_day_visit = error.visit
         else:
@@ -181,10 +191,13 @@ def _script_text():
     }
 
 
-def _render_form(request, template, form, ideas, campaign, *, visit=None, status=200):
+def _render_form(
+    request, template, form, ideas, campaign, *, visit=None, conflict=None, status=200
+):
     client, earlier = _earlier_visits(form, campaign, exclude_visit_id=visit.pk if visit else None)
     verdict, rule_errors = _verdict_for(form, campaign, visit=visit)
     context = {
+        "conflict": conflict,
         "script_text": _script_text(),
         "form": form,
         "ideas": ideas,
@@ -236,22 +249,74 @@ def visit_edit(request, pk):
     if "add_idea" in request.POST or "preview" in request.POST:
         return _render_form(request, "pages/visit_edit.html", form, ideas, campaign, visit=visit)
     if form.is_valid() and ideas.is_valid():
+        changes = {
+            "client": form.cleaned_data["client"],
+            "status": form.cleaned_data["status"],
+            "new_ideas": [f.idea() for f in ideas if f.has_changed()],
+            **form.visit_values(),
+        }
         try:
-            visit_update_with_ideas(
-                visit=visit,
-                updated_by=request.user,
-                client=form.cleaned_data["client"],
-                status=form.cleaned_data["status"],
-                new_ideas=[f.idea() for f in ideas if f.has_changed()],
-                **form.visit_values(),
-            )
+            current, merge = _update_visit(request, visit, form, changes)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            _add_service_errors(form, ideas, error)
+            if isinstance(error, SameDayVisitError):
+                form.same_day_visit = error.visit
         else:
+            if merge is not None:
+                return _outdated_edit(request, ideas, current, merge)
             messages.success(request, _("The changes are saved."))
             return redirect(visit)
     return _render_form(
         request, "pages/visit_edit.html", form, ideas, campaign, visit=visit, status=400
+    )
+
+
+def _update_visit(request, visit, form, changes):
+    """Save the edit unless the visit was saved again since the form was made: then the visit as
+    it is now and the form merged with what changed meanwhile, for the page to show. When none of
+    the fields the form shows changed differently, nothing can be lost and the edit is saved."""
+    revision = form.cleaned_data["revision"]
+    try:
+        visit_update_with_ideas(
+            visit=visit,
+            updated_by=request.user,
+            unchanged_since=revision.saved_at if revision else None,
+            **changes,
+        )
+    except EditConflict as conflict:
+        current = visit_or_404(request, visit.pk)
+        merge = merge_saved_changes(
+            form, before=revision.values, now=VisitEditForm.saved_values(current)
+        )
+        if merge.changes:
+            return current, merge
+        visit_update_with_ideas(
+            visit=current,
+            updated_by=request.user,
+            unchanged_since=conflict.current.updated_at,
+            **changes,
+        )
+    return visit, None
+
+
+def _outdated_edit(request, ideas, current, merge):
+    """The edit refused because the visit was saved meanwhile: what changed and who saved it, and
+    the form with the person's changes and the others' merged, under the new revision."""
+    merge.data["revision"] = VisitEditForm.initial_for(current)["revision"]
+    form = VisitEditForm(merge.data, campaign=current.campaign, visit=current)
+    form.is_valid()
+    form.add_error(None, EditConflict(current).messages)
+    history = visit_history(visit=current)
+    conflict = {"changes": merge.changes, "by": history[0].actor if history else ""}
+    return _render_form(
+        request,
+        "pages/visit_edit.html",
+        form,
+        ideas,
+        current.campaign,
+        visit=current,
+        conflict=conflict,
+        status=409,
     )
 
 
@@ -281,6 +346,7 @@ def campaign_edit_view(request, slug):
                     themes=form.cleaned_data["themes"],
                     new_theme_names=form.cleaned_data["new_themes"],
                     make_current=form.cleaned_data["make_current"],
+                    logging_end_confirmed=form.cleaned_data.get("logging_end_confirmed", False),
                     **proposed,
                 )
             except ValidationError as error:

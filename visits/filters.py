@@ -27,7 +27,10 @@ class VisitFilter(django_filters.FilterSet):
         empty_label=_("All units"),
     )
     client = django_filters.CharFilter(
-        label=_("Client"), field_name="client__name", lookup_expr="icontains"
+        label=_("Client"),
+        field_name="client__name",
+        lookup_expr="icontains",
+        max_length=Client._meta.get_field("name").max_length,
     )
     client_kind = django_filters.ChoiceFilter(
         label=_("Client kind"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import MAX_VISIT_MINUTES, MIN_VISIT_MINUTES, Campaign, Client, Staff
+from campaign.revisions import RevisionField, revision_token
 from visits.models import Visit
 from visits.rules import Verdict, VisitStatus, visit_default_status, visit_verdict
 from visits.selectors import clients_similar_to
@@ -71,7 +72,11 @@ class VisitFieldsForm(forms.Form):
     notes = forms.CharField(
         label=_("What we learned"),
         required=False,
+        max_length=Visit._meta.get_field("notes").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    same_day_confirmed = forms.BooleanField(
+        label=_("Yes, log another visit to this client on this day"), required=False
     )
     benefit_rating = forms.TypedChoiceField(
         label=_("How useful was the visit for you?"),
@@ -86,6 +91,7 @@ class VisitFieldsForm(forms.Form):
     def __init__(self, *args, campaign: Campaign, logger: Staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        self.same_day_visit = None
         self.fields["co_visitors"].queryset = (
             Staff.objects.filter(is_active=True)
             .exclude(pk=logger.pk)
@@ -124,6 +130,7 @@ class VisitFieldsForm(forms.Form):
             "notes": data["notes"],
             "benefit_rating": data["benefit_rating"],
             "co_visitors": list(data["co_visitors"]),
+            "same_day_confirmed": data["same_day_confirmed"],
         }
 
 
@@ -131,21 +138,25 @@ class VisitLogForm(VisitFieldsForm):
     """One form for the visit, its client (chosen or new) and co-visitors; ideas are a formset."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
-    new_client_name = forms.CharField(label=_("Name of the new client"), required=False)
+    new_client_name = forms.CharField(
+        label=_("Name of the new client"),
+        required=False,
+        max_length=Client._meta.get_field("name").max_length,
+    )
     new_client_kind = forms.ChoiceField(
         label=_("Kind"), choices=Client.Kind.choices, initial=Client.Kind.OTHER, required=False
     )
-    new_client_region = forms.CharField(label=_("Region"), required=False)
+    new_client_region = forms.CharField(
+        label=_("Region"), required=False, max_length=Client._meta.get_field("region").max_length
+    )
     new_client_business_id = forms.CharField(
         label=_("Business ID"),
         required=False,
+        max_length=Client._meta.get_field("business_id").max_length,
         help_text=_("Optional, in the form 1234567-8."),
     )
     new_client_confirmed = forms.BooleanField(
         label=_("Yes, this is a new client, not one of the similar ones."), required=False
-    )
-    same_day_confirmed = forms.BooleanField(
-        label=_("Yes, log another visit to this client on this day"), required=False
     )
 
     field_order = [
@@ -172,7 +183,6 @@ class VisitLogForm(VisitFieldsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.similar_clients = None
-        self.same_day_visit = None
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
             self.initial.setdefault("visited_on", timezone.localdate())
@@ -238,6 +248,7 @@ class VisitLogForm(VisitFieldsForm):
 
 
 class VisitEditForm(VisitFieldsForm):
+    revision = RevisionField()
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[
@@ -248,7 +259,15 @@ class VisitEditForm(VisitFieldsForm):
         help_text=_("To withdraw the visit, use “Withdraw” on the visit's page."),
     )
 
-    field_order = ["client", "status", "visited_on", "minutes", "is_remote", "co_visitors"]
+    field_order = [
+        "client",
+        "same_day_confirmed",
+        "status",
+        "visited_on",
+        "minutes",
+        "is_remote",
+        "co_visitors",
+    ]
 
     def __init__(self, *args, visit: Visit, **kwargs):
         super().__init__(*args, logger=visit.created_by, **kwargs)
@@ -257,6 +276,9 @@ class VisitEditForm(VisitFieldsForm):
         self.fields["client"].help_text = ""
         self.fields["co_visitors"].help_text = _(
             "Colleagues who took part. The person who logged the visit stays on it."
+        )
+        self.fields["same_day_confirmed"].label = _(
+            "Yes, these are two visits to this client on this day: keep both"
         )
         if visit.status == VisitStatus.CANCELLED:
             self.fields["status"].choices = [
@@ -269,6 +291,12 @@ class VisitEditForm(VisitFieldsForm):
 
     @classmethod
     def initial_for(cls, visit: Visit) -> dict:
+        """The form's values for the visit as saved, with the revision they are from."""
+        values = cls.saved_values(visit)
+        return values | {"revision": revision_token(saved_at=visit.updated_at, values=values)}
+
+    @staticmethod
+    def saved_values(visit: Visit) -> dict:
         return {
             "client": visit.client_id,
             "status": visit.status,
@@ -283,6 +311,23 @@ class VisitEditForm(VisitFieldsForm):
             "notes": visit.notes,
             "benefit_rating": visit.benefit_rating,
         }
+
+
+class LookupQueryForm(forms.Form):
+    """What the visit form's script asks the helper endpoints (client and staff search, similar
+    clients, earlier visits, the live verdict). A value a field refuses — a NUL byte, an id that
+    is not a number — is left out, so the endpoint answers as if it had not been asked."""
+
+    q = forms.CharField(required=False)
+    name = forms.CharField(required=False)
+    business_id = forms.CharField(required=False)
+    client = forms.IntegerField(required=False)
+    exclude = forms.IntegerField(required=False)
+    campaign = forms.IntegerField(required=False)
+
+    def values(self) -> dict:
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
 
 
 class VerdictQueryForm(forms.Form):

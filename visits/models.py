@@ -6,7 +6,18 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import MAX_VISIT_MINUTES, MIN_VISIT_MINUTES, Campaign, Client, Unit
+from campaign.models import (
+    LONG_TEXT_LENGTH,
+    MAX_VISIT_MINUTES,
+    MIN_VISIT_MINUTES,
+    Campaign,
+    Client,
+    Unit,
+    date_in_range,
+    limited_text,
+    text_at_most,
+    validate_date_in_range,
+)
 from visits.rules import VisitStatus, visit_verdict
 
 
@@ -58,6 +69,11 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+# One visit per person, client and day unless the person confirmed another one (cancelled visits
+# aside): the database holds the rule, so two forms sent at once cannot both pass it.
+SAME_DAY_CONSTRAINT = "visit_one_per_person_client_day"
+
+
 class Visit(models.Model):
     Status = VisitStatus
 
@@ -67,7 +83,7 @@ class Visit(models.Model):
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="visits"
     )
-    visited_on = models.DateField(_("date"))
+    visited_on = models.DateField(_("date"), validators=[validate_date_in_range])
     minutes = models.PositiveSmallIntegerField(
         _("minutes"),
         validators=[MinValueValidator(MIN_VISIT_MINUTES), MaxValueValidator(MAX_VISIT_MINUTES)],
@@ -88,13 +104,21 @@ class Visit(models.Model):
     not_without_campaign = models.BooleanField(
         _("the meeting would not have happened without the campaign"), default=False
     )
-    notes = models.TextField(_("what we learned"), blank=True)
+    notes = limited_text(_("what we learned"), max_length=LONG_TEXT_LENGTH, blank=True)
     benefit_rating = models.PositiveSmallIntegerField(
         _("benefit for the visitor"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 = no benefit, 5 = very useful"),
+    )
+    same_day_confirmed = models.BooleanField(
+        _("another visit on the same day"),
+        default=False,
+        help_text=_(
+            "The logger confirmed that this is another visit to the client on the same day, not "
+            "the same visit saved twice."
+        ),
     )
     submission_token = models.UUIDField(
         _("submission token"),
@@ -150,6 +174,17 @@ class Visit(models.Model):
                 name="visit_unique_submission_token",
                 violation_error_message=_("This form has already been saved."),
             ),
+            models.UniqueConstraint(
+                fields=["campaign", "created_by", "client", "visited_on"],
+                condition=Q(same_day_confirmed=False) & ~Q(status=VisitStatus.CANCELLED),
+                name=SAME_DAY_CONSTRAINT,
+                violation_error_message=_(
+                    "This person already logged a visit to this client on this day. Confirm "
+                    "that this is another visit to keep both."
+                ),
+            ),
+            date_in_range("visited_on", name="visit_visited_on_range"),
+            text_at_most("notes", LONG_TEXT_LENGTH, name="visit_notes_length"),
         ]
 
     def __str__(self):

@@ -24,11 +24,10 @@ from campaign.models import (
     Staff,
     normalised_client_name,
 )
+from campaign.revisions import check_unchanged
 from campaign.roles import is_coordinator
-from visits.models import Visit, VisitParticipant
+from visits.models import SAME_DAY_CONSTRAINT, Visit, VisitParticipant
 from visits.rules import VisitStatus, visit_default_status
-
-SUBMISSION_TOKEN_CONSTRAINT = "visit_unique_submission_token"
 
 
 @dataclass(frozen=True)
@@ -44,19 +43,22 @@ class ClientInput:
 class SameDayVisitError(ValidationError):
     """The person already logged a visit to this client on this day: `visit` is that visit."""
 
-    def __init__(self, visit: Visit):
-        super().__init__(
-            {
-                "client": _(
-                    "You already logged a visit to %(client)s on %(date)s. If this is not the "
-                    "same visit saved twice, tick the box below to log another one."
-                )
-                % {
-                    "client": visit.client.name,
-                    "date": date_format(visit.visited_on, "SHORT_DATE_FORMAT"),
-                }
-            }
-        )
+    def __init__(self, visit: Visit, *, editing: bool = False):
+        values = {
+            "client": visit.client.name,
+            "date": date_format(visit.visited_on, "SHORT_DATE_FORMAT"),
+        }
+        if editing:
+            message = _(
+                "The person who logged this visit already has another visit to %(client)s on "
+                "%(date)s. If they are two visits, tick the box below to keep both."
+            )
+        else:
+            message = _(
+                "You already logged a visit to %(client)s on %(date)s. If this is not the same "
+                "visit saved twice, tick the box below to log another one."
+            )
+        super().__init__({"client": message % values})
         self.visit = visit
 
 
@@ -97,7 +99,8 @@ def visit_log(
 
     A second visit by the same person to the same client on the same day (not cancelled) is
     refused with `SameDayVisitError` unless `same_day_confirmed`: it is most often the same
-    form sent again from the browser's history.
+    form sent again from the browser's history. A database constraint holds the rule, so of two
+    forms sent at the same moment only one is saved.
 
     A date in the future makes the visit planned unless a status is given. A form token that was
     already used raises `DuplicateSubmissionError` carrying the visit it made, also when two
@@ -125,6 +128,7 @@ def visit_log(
                     submission_token=submission_token,
                 )
             visit = Visit(
+                same_day_confirmed=same_day_confirmed,
                 campaign=campaign,
                 client=client,
                 visited_on=visited_on,
@@ -143,11 +147,20 @@ def visit_log(
             visit.save()
             _participants_set(visit, [created_by, *co_visitors])
     except IntegrityError as error:
-        if submission_token is None or SUBMISSION_TOKEN_CONSTRAINT not in str(error):
+        # Another request committed first while this one was saving; which constraint stopped
+        # it says what happened. (The same form twice breaks both: it is the same visit.)
+        if submission_token is not None:
+            existing = Visit.objects.filter(submission_token=submission_token).first()
+            if existing is not None:
+                raise DuplicateSubmissionError(existing) from error
+        earlier = None
+        if SAME_DAY_CONSTRAINT in str(error):
+            earlier = _same_day_visit(
+                campaign=campaign, client=client, visited_on=visited_on, created_by=created_by
+            )
+        if earlier is None:
             raise
-        raise DuplicateSubmissionError(
-            Visit.objects.get(submission_token=submission_token)
-        ) from error
+        raise SameDayVisitError(earlier) from error
     return visit
 
 
@@ -166,13 +179,36 @@ def visit_update(
     notes: str,
     benefit_rating: int | None,
     co_visitors: Sequence[Staff],
+    same_day_confirmed: bool = False,
+    unchanged_since: dt.datetime | None = None,
     today: dt.date | None = None,
 ) -> Visit:
     """Change a visit and who took part in it. The creator stays a participant; the others keep
-    the unit they were first credited to."""
+    the unit they were first credited to.
+
+    `unchanged_since` is when the visit had last been saved as the form showed it: a visit saved
+    again since is not overwritten (`campaign.revisions.EditConflict`). A change that makes the
+    visit a second one of its creator to the same client on the same day is refused with
+    `SameDayVisitError` unless `same_day_confirmed` (or it was confirmed when logged)."""
     today = today or timezone.localdate()
+    check_unchanged(
+        locked=Visit.objects.select_for_update().only("updated_at").get(pk=visit.pk),
+        saved_at=unchanged_since,
+    )
     if not logging_is_open(campaign=visit.campaign, user=updated_by, today=today):
         raise ValidationError(_logging_closed_message(visit.campaign))
+    same_day_confirmed = same_day_confirmed or visit.same_day_confirmed
+    same_day = {
+        "campaign": visit.campaign,
+        "client": client,
+        "visited_on": visited_on,
+        "created_by": visit.created_by,
+        "exclude": visit,
+    }
+    if not same_day_confirmed and status != VisitStatus.CANCELLED:
+        earlier = _same_day_visit(**same_day)
+        if earlier is not None:
+            raise SameDayVisitError(earlier, editing=True)
     visit.client = client
     visit.visited_on = visited_on
     visit.minutes = minutes
@@ -182,9 +218,17 @@ def visit_update(
     visit.not_without_campaign = not_without_campaign
     visit.notes = notes
     visit.benefit_rating = benefit_rating
+    visit.same_day_confirmed = same_day_confirmed
     _check_visit_rules(visit, today=today)
     visit.full_clean(validate_constraints=False)
-    visit.save()
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError as error:
+        earlier = _same_day_visit(**same_day) if SAME_DAY_CONSTRAINT in str(error) else None
+        if earlier is None:
+            raise
+        raise SameDayVisitError(earlier, editing=True) from error
     _participants_set(visit, [visit.created_by, *co_visitors])
     return visit
 
@@ -200,6 +244,27 @@ def visit_withdraw(*, visit: Visit, withdrawn_by: Staff, today: dt.date | None =
     return visit
 
 
+def _same_day_visit(
+    *,
+    campaign: Campaign,
+    client: Client,
+    visited_on: dt.date,
+    created_by: Staff,
+    exclude: Visit | None = None,
+) -> Visit | None:
+    """The person's earliest visit to the client on the day that is not cancelled."""
+    return (
+        Visit.objects.filter(
+            campaign=campaign, client=client, visited_on=visited_on, created_by=created_by
+        )
+        .exclude(status=VisitStatus.CANCELLED)
+        .exclude(pk=exclude.pk if exclude else None)
+        .select_related("client")
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
 def _check_same_day(
     *,
     campaign: Campaign,
@@ -208,14 +273,8 @@ def _check_same_day(
     created_by: Staff,
     submission_token: uuid.UUID | None,
 ) -> None:
-    earlier = (
-        Visit.objects.filter(
-            campaign=campaign, client=client, visited_on=visited_on, created_by=created_by
-        )
-        .exclude(status=VisitStatus.CANCELLED)
-        .select_related("client")
-        .order_by("created_at")
-        .first()
+    earlier = _same_day_visit(
+        campaign=campaign, client=client, visited_on=visited_on, created_by=created_by
     )
     if earlier is None:
         return

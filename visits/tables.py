@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from campaign.tables import BoundedPageSize
 from visits.models import Visit
 from visits.rules import VisitStatus
 
@@ -20,7 +21,7 @@ def _cell(label, *, wide_only=False, number=False):
     return {"td": td, "th": th}
 
 
-class VisitTable(tables.Table):
+class VisitTable(BoundedPageSize, tables.Table):
     visited_on = tables.Column(verbose_name=_("Date"), attrs=_cell(_("Date")))
     client = tables.Column(
         verbose_name=_("Client"), order_by=("client__name",), attrs=_cell(_("Client"))

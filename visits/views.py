@@ -17,7 +17,7 @@ from django_tables2 import SingleTableMixin
 from campaign.models import Campaign
 from campaign.selectors import campaign_current
 from visits.filters import VisitFilter
-from visits.forms import VerdictQueryForm
+from visits.forms import LookupQueryForm, VerdictQueryForm
 from visits.models import Visit
 from visits.selectors import (
     client_search,
@@ -77,18 +77,21 @@ def visit_withdraw_view(request, pk):
     return render(request, "visits/visit_withdraw.html", {"visit": visit})
 
 
-def _campaign_asked(request):
+def _asked(request) -> dict:
+    return LookupQueryForm(request.GET).values()
+
+
+def _campaign_asked(asked: dict):
     """The campaign a helper endpoint is asked about (`?campaign=<id>`), else the current one."""
-    campaign_id = request.GET.get("campaign", "")
-    if campaign_id.isdigit():
-        return Campaign.objects.filter(pk=campaign_id).first()
+    if "campaign" in asked:
+        return Campaign.objects.filter(pk=asked["campaign"]).first()
     return campaign_current()
 
 
 @require_GET
 def verdict_preview(request):
     """The live "will this count and why" box: the same rule as the saved visit."""
-    campaign = _campaign_asked(request)
+    campaign = _campaign_asked(_asked(request))
     verdict, rule_errors = None, []
     if campaign is not None:
         verdict, rule_errors = VerdictQueryForm(request.GET).preview(
@@ -104,7 +107,7 @@ def verdict_preview(request):
 
 @require_GET
 def client_search_view(request):
-    clients = client_search(query=request.GET.get("q", "")[:100])
+    clients = client_search(query=_asked(request).get("q", "")[:100])
     results = [
         {
             "id": client.pk,
@@ -120,18 +123,13 @@ def client_search_view(request):
 @require_GET
 def client_visits_view(request):
     """Who already visited the client in the campaign (date, unit)."""
-    campaign = _campaign_asked(request)
-    try:
-        client_id = int(request.GET.get("client", ""))
-    except ValueError:
-        client_id = None
-    exclude = request.GET.get("exclude", "")
+    asked = _asked(request)
+    campaign = _campaign_asked(asked)
+    client_id = asked.get("client")
     earlier = []
     if campaign is not None and client_id is not None:
         earlier = visits_to_clients(
-            campaign=campaign,
-            client_ids=[client_id],
-            exclude_visit_id=int(exclude) if exclude.isdigit() else None,
+            campaign=campaign, client_ids=[client_id], exclude_visit_id=asked.get("exclude")
         ).get(client_id, [])
     html = render_to_string(
         "visits/_earlier_visits.html",
@@ -143,8 +141,9 @@ def client_visits_view(request):
 
 @require_GET
 def client_similar_view(request):
+    asked = _asked(request)
     similar = clients_similar_to(
-        name=request.GET.get("name", "")[:200], business_id=request.GET.get("business_id", "")[:9]
+        name=asked.get("name", "")[:200], business_id=asked.get("business_id", "")[:9]
     )
     html = render_to_string("visits/_similar_clients.html", {"similar": similar}, request=request)
     return JsonResponse({"found": bool(similar), "html": html})
@@ -152,7 +151,7 @@ def client_similar_view(request):
 
 @require_GET
 def staff_search_view(request):
-    people = staff_search(query=request.GET.get("q", "")[:100])
+    people = staff_search(query=_asked(request).get("q", "")[:100])
     results = [
         {"id": person.pk, "name": str(person), "unit": person.unit.name if person.unit else ""}
         for person in people

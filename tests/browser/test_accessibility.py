@@ -1,33 +1,27 @@
 """WCAG 2.1 AA on every page, for every role and language, checked with axe-core in Chromium.
 
-The page list is not written by hand: it is built from the URLconf, so a page added later is
-checked without touching this file. Every route without parameters is visited, and a route with
-parameters gets values from the demo data that the viewer may see (SAMPLE_OBJECTS below); a route
-is skipped only when it does not answer that viewer with a 200 HTML page (exports, the health
-check, POST-only actions, pages the role may not open). A route whose parameters cannot be filled
-fails the test, so that nobody's page is silently left out.
+The page list is not written by hand: it is built from the URLconf (tests/urlwalk.py), so a page
+added later is checked without touching this file. Every route without parameters is visited, and
+a route with parameters gets values from the demo data that the viewer may see (SAMPLE_OBJECTS in
+tests/urlwalk.py); a route is skipped only when it does not answer that viewer with a 200 HTML page
+(exports, the health check, POST-only actions, pages the role may not open). A route whose
+parameters cannot be filled fails the test, so that nobody's page is silently left out.
 
 Besides the pages themselves: forms with errors shown, an empty list (a newcomer with no visits),
 keyboard use (skip link, visible focus, no trap, the login journey) and reflow at 320 px.
 """
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
 from campaign.models import Campaign, RosterEntry, Staff
 from campaign.roles import STAFF
-from ideas.models import Idea
 from tests.browser.conftest import DEMO_PASSWORD, log_in
 from tests.factories import StaffFactory
-from visits.models import Visit
+from tests.urlwalk import Samples, page_paths
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -36,112 +30,8 @@ AXE_OPTIONS = {
 LOCALES = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 ROLES = ["demo-staff", "demo-manager", "demo-coordinator"]
 NEWCOMER = "a11y-newcomer"
-# Django's own maintenance interface: named as not assessed in the accessibility statement.
-NOT_ASSESSED = ("admin/",)
-PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 axe = Axe()
-
-
-# --- The page list ------------------------------------------------------------------------------
-
-
-def _routes(patterns=None, prefix: str = "") -> Iterator[str]:
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield route
-
-
-@dataclass
-class Samples:
-    """Objects of the demo that one viewer may open, to fill in route parameters."""
-
-    campaign: Campaign
-    visit: Visit | None
-    idea: Idea | None
-    user: Staff
-    roster_entry: RosterEntry | None
-
-    @classmethod
-    def for_user(cls, user: Staff) -> "Samples":
-        campaign = Campaign.objects.current()
-        visits = Visit.objects.visible_to(user).in_campaign(campaign).order_by("pk")
-        ideas = Idea.objects.visible_to(user).filter(visit__campaign=campaign).order_by("pk")
-        return cls(
-            campaign=campaign,
-            # Prefer the viewer's own rows: they may edit those, so edit pages are checked too.
-            visit=visits.filter(created_by=user).first() or visits.first(),
-            idea=ideas.filter(created_by=user).first() or ideas.first(),
-            user=user,
-            roster_entry=RosterEntry.objects.filter(campaign=campaign, staff=user).first(),
-        )
-
-
-# What a parameter named like the key stands for; for plain `pk`/`id`, the route's first segment.
-SAMPLE_OBJECTS: dict[str, Callable[[Samples], object]] = {
-    "visit": lambda s: s.visit and s.visit.pk,
-    "visits": lambda s: s.visit and s.visit.pk,
-    "idea": lambda s: s.idea and s.idea.pk,
-    "ideas": lambda s: s.idea and s.idea.pk,
-    "campaign": lambda s: s.campaign.pk,
-    "campaigns": lambda s: s.campaign.pk,
-    "leaderboard": lambda s: s.campaign.pk,
-    "unit": lambda s: s.user.unit_id,
-    "units": lambda s: s.user.unit_id,
-    "client": lambda s: s.visit and s.visit.client_id,
-    "clients": lambda s: s.visit and s.visit.client_id,
-    "theme": lambda s: s.idea and s.idea.theme_id,
-    "themes": lambda s: s.idea and s.idea.theme_id,
-    "staff": lambda s: s.user.pk,
-    "user": lambda s: s.user.pk,
-    "roster": lambda s: s.roster_entry and s.roster_entry.pk,
-    # A password reset or invitation link: the viewer's own, with a token that has expired (the
-    # pages of a working link are checked along the journeys in test_sign_in.py).
-    "uidb64": lambda s: urlsafe_base64_encode(force_bytes(s.user.pk)),
-    "token": lambda s: "expired-token",
-}
-
-
-def _value(route: str, match: re.Match, samples: Samples):
-    converter, name = match["converter"], match["name"]
-    if converter == "slug" or "slug" in name:
-        return samples.campaign.slug
-    # `visit_id` names its object; a bare `pk` belongs to the segment before it (visits/<pk>/).
-    kind = re.sub(r"_?(pk|id)$", "", name)
-    if not kind:
-        literal = [s for s in route[: match.start()].split("/") if s and "<" not in s]
-        kind = literal[-1] if literal else ""
-    if kind in SAMPLE_OBJECTS:
-        return SAMPLE_OBJECTS[kind](samples)
-    raise LookupError(f"no sample for <{converter or 'str'}:{name}> in {route}")
-
-
-def _fill(route: str, samples: Samples) -> str:
-    return PARAMETER.sub(lambda match: str(_value(route, match, samples) or ""), route)
-
-
-def page_paths(samples: Samples | None) -> tuple[list[str], list[str]]:
-    """The addresses to check for one viewer (None: anonymous), and the routes left unresolved."""
-    paths, unresolved = [], []
-    for route in _routes():
-        if route.startswith(NOT_ASSESSED) or route.startswith("^"):
-            continue
-        if not PARAMETER.search(route):
-            paths.append("/" + route)
-            continue
-        if samples is None:
-            continue
-        try:
-            path = _fill(route, samples)
-        except LookupError as error:
-            unresolved.append(str(error))
-            continue
-        if "//" not in "/" + path:  # a sample this viewer does not have (no visit, no idea)
-            paths.append("/" + path)
-    return sorted(set(paths)), unresolved
 
 
 # --- Running axe --------------------------------------------------------------------------------

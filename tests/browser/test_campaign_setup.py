@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from campaign.models import Campaign, Staff
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import _violations as axe_violations
+from tests.factories import CampaignFactory
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -62,3 +64,30 @@ def test_coordinator_clones_imports_and_opens_the_report(demo, page):
     with page.expect_download() as download:
         page.get_by_role("link", name="Lataa Excel-tiedostona (XLSX)").click()
     assert download.value.suggested_filename == "kylaan-demo-report.xlsx"
+
+
+def test_making_next_campaign_current_asks_first_while_the_demo_campaign_runs(demo, page):
+    running = Campaign.objects.get(slug="kylaan-demo")
+    upcoming = CampaignFactory(
+        name="Sopiiko tulla kylään? 2027",
+        slug="kylaan-2027",
+        starts_on=running.starts_on.replace(year=running.starts_on.year + 1),
+        ends_on=running.ends_on.replace(year=running.ends_on.year + 1),
+    )
+    log_in(page, "demo-coordinator")
+    page.goto(f"/campaigns/{upcoming.slug}/edit/")
+    page.get_by_label("Nykyinen kampanja").check()
+    page.get_by_role("button", name="Tallenna", exact=True).click()
+
+    summary = page.get_by_role("alert").filter(has_text="Korjaa seuraavat kohdat:")
+    expect(summary).to_contain_text("käyntien kirjaaminen päättyy")
+    running.refresh_from_db()
+    assert running.is_current
+    confirm = page.get_by_label(re.compile(r"^Kyllä, tee tästä kampanjasta nykyinen"))
+    expect(page.get_by_label("Nykyinen kampanja")).to_be_checked()
+    assert not axe_violations(page, "making a campaign current, asked to confirm")
+    confirm.check()
+    page.get_by_role("button", name="Tallenna", exact=True).click()
+
+    expect(page.get_by_text("Kampanjan asetukset tallennettiin.")).to_be_visible()
+    assert Campaign.objects.current() == upcoming

@@ -3,10 +3,12 @@ import re
 
 from playwright.sync_api import expect
 
-from campaign.models import Client
+from campaign.models import Client, Staff
 from campaign.selectors import campaign_current
 from tests.browser.conftest import PHONE, log_in
+from tests.browser.test_accessibility import _violations as axe_violations
 from visits.models import Visit
+from visits.services import visit_update
 
 
 def figures(page):
@@ -163,3 +165,45 @@ def test_the_verdict_box_says_a_date_before_the_campaign_cannot_be_saved(demo, p
     verdict = page.locator("#verdict")
     expect(verdict).to_contain_text("Käyntiä ei voi tallentaa tällaisenaan")
     expect(verdict).not_to_contain_text("asiakastyötä")
+
+
+def test_an_edit_on_an_outdated_form_shows_what_changed_and_keeps_what_was_typed(demo, page):
+    staff = Staff.objects.get(username="demo-staff")
+    visit = Visit.objects.filter(created_by=staff, status=Visit.Status.DONE).order_by("pk").first()
+    log_in(page, "demo-staff")
+    page.goto(f"/visits/{visit.pk}/edit/")
+    page.get_by_role("textbox", name="Mitä opimme").fill("Minun havaintoni käynniltä.")
+
+    # Meanwhile a co-visitor's edit changes the minutes.
+    visit_update(
+        visit=Visit.objects.get(pk=visit.pk),
+        updated_by=staff,
+        client=visit.client,
+        visited_on=visit.visited_on,
+        minutes=visit.minutes + 15,
+        is_remote=visit.is_remote,
+        status=visit.status,
+        listened_most=visit.listened_most,
+        not_without_campaign=visit.not_without_campaign,
+        notes=visit.notes,
+        benefit_rating=visit.benefit_rating,
+        co_visitors=[p.staff for p in visit.participations.all() if p.staff != staff],
+    )
+    page.get_by_role("button", name="Tallenna muutokset").click()
+
+    expect(page.get_by_role("heading", name="Muuttui muokkauksesi aikana")).to_be_visible()
+    changes = page.get_by_role("table", name="Mikä muuttui välillä")
+    expect(changes.get_by_role("row", name=re.compile("Minuutit"))).to_contain_text(
+        str(visit.minutes + 15)
+    )
+    expect(page.get_by_role("textbox", name="Mitä opimme")).to_have_value(
+        "Minun havaintoni käynniltä."
+    )
+    expect(page.get_by_label("Minuutit")).to_have_value(str(visit.minutes + 15))
+    assert Visit.objects.get(pk=visit.pk).notes == visit.notes
+    assert not axe_violations(page, "the visit form refused as outdated")
+
+    page.get_by_role("button", name="Tallenna muutokset").click()
+    expect(page.get_by_role("status")).to_contain_text("Muutokset on tallennettu.")
+    saved = Visit.objects.get(pk=visit.pk)
+    assert (saved.notes, saved.minutes) == ("Minun havaintoni käynniltä.", visit.minutes + 15)

@@ -15,6 +15,7 @@ from tests.factories import (
     IdeaFactory,
     RosterEntryFactory,
     StaffFactory,
+    ThemeFactory,
     UnitFactory,
     VisitFactory,
 )
@@ -69,8 +70,8 @@ def test_one_roster_entry_per_person_per_campaign():
 
 
 def test_business_id_unique_when_given_and_blank_allowed_twice():
-    ClientFactory(business_id="1234567-8")
-    rejected(lambda: ClientFactory(business_id="1234567-8"))
+    ClientFactory(business_id="0211675-2")
+    rejected(lambda: ClientFactory(business_id="0211675-2"))
     ClientFactory(business_id="")
     ClientFactory(business_id="")
     assert Client.objects.filter(business_id="").count() == 2
@@ -147,3 +148,54 @@ def test_staff_unit_cannot_be_deleted_while_in_use():
     person = StaffFactory()
     with pytest.raises(Exception, match="protected"), transaction.atomic():
         person.unit.delete()
+
+
+# --- limits: free text, dates, campaign names (the admin and the shell cannot go past them) -----
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: CampaignFactory(description="x" * 5001),
+        lambda: CampaignFactory(visit_definition="x" * 1001),
+        lambda: ThemeFactory(description="x" * 1001),
+        lambda: VisitFactory(notes="x" * 5001),
+        lambda: IdeaFactory(text="x" * 5001),
+        lambda: IdeaFactory(official_response="x" * 5001),
+    ],
+    ids=["campaign message", "definition", "theme", "notes", "idea text", "response"],
+)
+def test_free_text_longer_than_its_limit_is_refused_by_the_database(make):
+    rejected(make)
+
+
+def test_free_text_up_to_its_limit_is_kept():
+    visit = VisitFactory(notes="ä" * 5000)
+    assert len(Visit.objects.get(pk=visit.pk).notes) == 5000
+
+
+@pytest.mark.parametrize("day", [dt.date(1999, 12, 31), dt.date(2100, 1, 1), dt.date(9999, 12, 31)])
+def test_dates_outside_2000_to_2099_are_refused_by_the_database(day):
+    rejected(lambda: IdeaFactory(due_on=day))
+    rejected(lambda: VisitFactory(visited_on=day))
+    rejected(lambda: CampaignFactory(starts_on=day, ends_on=day))
+
+
+def test_two_campaigns_cannot_share_a_name_whatever_the_case():
+    CampaignFactory(name="Kylään 2027")
+    rejected(lambda: CampaignFactory(name="KYLÄÄN 2027"))
+
+
+def test_one_visit_per_person_client_and_day_unless_confirmed_or_cancelled():
+    first = VisitFactory(same_day_confirmed=False)
+    same_day = {
+        "campaign": first.campaign,
+        "client": first.client,
+        "created_by": first.created_by,
+        "visited_on": first.visited_on,
+    }
+    rejected(lambda: VisitFactory(same_day_confirmed=False, **same_day))
+    VisitFactory(same_day_confirmed=True, **same_day)
+    VisitFactory(same_day_confirmed=False, status=Visit.Status.CANCELLED, **same_day)
+    VisitFactory(same_day_confirmed=False, **(same_day | {"client": ClientFactory()}))
+    assert Visit.objects.count() == 4

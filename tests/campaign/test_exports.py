@@ -4,6 +4,7 @@ both, checked as a property over generated text."""
 import csv
 import datetime as dt
 import io
+import unicodedata
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,11 +13,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from campaign.exports import (
     FORMULA_PREFIXES,
     csv_cell,
     csv_response,
+    looks_like_formula,
     neutralise,
     xlsx_response,
     xlsx_sheet,
@@ -26,8 +29,14 @@ from campaign.exports import (
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
+# Leading characters a spreadsheet skips, and compatibility forms NFKC folds into a formula's.
+LEADING = st.text(st.sampled_from(" \u00a0\u2003\u3000\u200b\ufeff\u2028\x0b\x0c"), max_size=3)
+COMPATIBLE = ["\uff1d", "\ufe66", "\uff0b", "\ufe62", "\uff0d", "\ufe63", "\uff20", "\ufe6b"]
 formula_like = st.builds(
-    lambda prefix, rest: prefix + rest, st.sampled_from(FORMULA_PREFIXES), st.text()
+    lambda leading, prefix, rest: leading + prefix + rest,
+    LEADING,
+    st.sampled_from([*FORMULA_PREFIXES, *COMPATIBLE]),
+    st.text(),
 )
 any_text = st.one_of(st.text(), formula_like)
 
@@ -47,19 +56,48 @@ def xlsx_read(response):
 
 
 def starts_like_formula(text: str) -> bool:
-    return text.startswith(FORMULA_PREFIXES)
+    """The test's own reading of the rule: the first character that is not a space or invisible
+    is, once NFKC-normalised, one a formula starts with."""
+    for character in unicodedata.normalize("NFKC", text):
+        if character in FORMULA_PREFIXES:
+            return True
+        if not (character.isspace() or unicodedata.category(character) in ("Cc", "Cf")):
+            return False
+    return False
 
 
 # --- neutralise ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+41", "-2", "@SUM(A1)", "\tx", "\r=cmd|' /C calc'!A0"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        "+41",
+        "-2",
+        "@SUM(A1)",
+        "\tx",
+        "\r=cmd|' /C calc'!A0",
+        "\n=1+1",
+        "\x00=1",
+        " =x",
+        "\u00a0=HYPERLINK(x)",
+        "  \n =1",
+        "\u200b=1",
+        "\uff1d1+1",  # full-width equals
+        "\uff0b41",  # full-width plus
+        "\ufe66SUM(A1)",  # small equals
+        " \uff20SUM(A1)",
+    ],
+)
 def test_formula_like_text_is_prefixed_with_an_apostrophe(text):
+    assert looks_like_formula(text)
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["", "Kunta", "1+1", "a=b", " =x", "'quoted"])
+@pytest.mark.parametrize("text", ["", "Kunta", "1+1", "a=b", "'quoted", "  ", "Ｋunta", "x =y"])
 def test_ordinary_text_is_kept(text):
+    assert not looks_like_formula(text)
     assert neutralise(text) == text
 
 
@@ -146,9 +184,13 @@ def test_no_xlsx_cell_is_a_formula_or_starts_like_one(values):
     _count, response = build_xlsx(["a"] * len(values), [values])
     sheet = xlsx_read(response).active
     cells = next(iter(sheet.iter_rows(min_row=2, max_row=2)))
-    for cell in cells:
+    for cell, original in zip(cells, values, strict=False):
         assert cell.data_type != "f"
-        assert cell.value is None or not starts_like_formula(str(cell.value))
+        assert cell.data_type == "s" or cell.value is None
+        written = ILLEGAL_CHARACTERS_RE.sub("", original)
+        # XML reads every line break as a line feed.
+        assert (cell.value or "") == written.replace("\r\n", "\n").replace("\r", "\n")
+        assert bool(cell.quotePrefix) == starts_like_formula(written)
 
 
 def test_xlsx_cells_are_typed_and_the_header_is_frozen_bold_and_filtered():
@@ -186,8 +228,16 @@ def test_xlsx_cells_are_typed_and_the_header_is_frozen_bold_and_filtered():
     assert share.value == 0.5
     assert share.data_type == "n"
     assert text.data_type == "s"
-    assert text.value == '\'=HYPERLINK("x")'
+    assert text.value == '=HYPERLINK("x")'
+    assert text.quotePrefix
     assert empty.value is None
+
+
+@pytest.mark.parametrize("text", ["#N/A", "#DIV/0!", "=", "= 1", "＝1+1"])
+def test_xlsx_keeps_text_that_reads_like_an_error_value_or_a_formula_as_text(text):
+    _count, response = build_xlsx(["Teksti"], [[text]])
+    cell = xlsx_read(response).active["A2"]
+    assert (cell.value, cell.data_type) == (text, "s")
 
 
 def test_xlsx_drops_control_characters_that_would_break_the_file():

@@ -363,7 +363,7 @@ def test_a_client_name_is_compared_and_stored_without_extra_spaces(db):
 def test_two_clients_cannot_share_a_name_in_the_import_either(db):
     ClientFactory(name="Kaupunki Oy", business_id="0187690-1")
     ClientFactory(name="Toinen Oy", business_id="3221308-6")
-    another = [["nimi", "y-tunnus"], ["Kaupunki Oy", "2090181-5"]]
+    another = [["nimi", "y-tunnus"], ["Kaupunki Oy", "2090181-8"]]
     renamed_to_a_taken_name = [["nimi", "y-tunnus"], ["kaupunki oy", "3221308-6"]]
 
     rejected = plan_for(ImportKind.CLIENTS, csv_bytes(another)).outcomes[0]
@@ -418,3 +418,20 @@ def test_ten_thousand_staff_rows_in_reasonable_time_and_memory(units):
     again = import_plan(kind=ImportKind.STAFF, table=table)
     assert again.counts[Action.UNCHANGED] == 10_000
     assert time.monotonic() - started < 30
+
+
+def test_a_business_id_whose_check_digit_does_not_match_is_rejected(db):
+    rows = [["nimi", "y-tunnus"], ["Tarkistettava Oy", "1234567-8"], ["Oikea Oy", "1234567-1"]]
+    plan = plan_for(ImportKind.CLIENTS, csv_bytes(rows))
+    wrong, right = plan.outcomes
+    assert wrong.action == Action.REJECT
+    assert "check digit does not match" in wrong.reason
+    assert right.action == Action.CREATE
+
+
+def test_a_value_with_a_nul_character_is_rejected_even_deep_in_the_file(db):
+    filler = [[f"Asiakas {n:05d}", ""] for n in range(300)]
+    rows = [["nimi", "maakunta"], *filler, ["Nolla\x00Oy", ""], ["Tavallinen Oy", "Uusimaa\x00"]]
+    plan = run_import(ImportKind.CLIENTS, csv_bytes(rows))
+    assert [o.action for o in plan.outcomes[-2:]] == [Action.REJECT, Action.REJECT]
+    assert Client.objects.count() == 300

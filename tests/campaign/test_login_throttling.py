@@ -44,3 +44,11 @@ def test_a_successful_login_resets_the_count(client, staff_member):
     for _ in range(4):
         response = attempt(client, staff_member.username, "wrong")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("length", [151, 256, 20_000])
+def test_a_username_longer_than_any_is_refused_next_to_the_field(client, length):
+    response = attempt(client, "a" * length, "wrong")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert "_auth_user_id" not in client.session

@@ -37,6 +37,25 @@ def test_logged_in_pages_carry_the_policy_too(client, staff_member, campaign):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize(
+    "path", ["/", "/visits/", "/ideas/", "/leaderboard/", "/leaderboard/?format=csv", "/privacy/"]
+)
+def test_what_a_logged_in_person_sees_is_not_stored_by_any_cache(
+    client, staff_member, campaign, path
+):
+    client.force_login(staff_member)
+    response = client.get(path)
+    assert response.status_code == 200
+    directives = {d.strip() for d in response.headers["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+    assert "public" not in directives
+
+
+def test_public_pages_for_anonymous_visitors_may_be_cached(client):
+    response = client.get("/accessibility/")
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
 def test_no_template_has_inline_script_style_or_event_handlers():
     """The policy would block them: a script must come from static/, a style from the CSS file.
     JSON data blocks (json_script) are not scripts and are allowed."""

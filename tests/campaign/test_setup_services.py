@@ -9,11 +9,13 @@ from campaign.models import Campaign, RosterEntry
 from campaign.services import (
     campaign_clone,
     campaign_clone_dates,
+    campaign_copy_name,
     campaign_create,
     campaign_update,
     roster_take,
 )
 from leaderboard.selectors import unit_standings
+from tests.english import english_messages  # noqa: F401
 from tests.factories import (
     CampaignFactory,
     IdeaFactory,
@@ -226,8 +228,8 @@ def test_a_confirmed_roster_change_is_in_the_audit_log():
 
 def test_create_without_a_short_name_makes_one_from_the_name():
     first = campaign_create(**_settings(name="Testi 2027 kevät", slug=""))
-    second = campaign_create(**_settings(name="Testi 2027 kevät", slug=""))
-    third = campaign_create(**_settings(name="Testi 2027 kevät", slug=""))
+    second = campaign_create(**_settings(name="Testi 2027 kevät!", slug=""))
+    third = campaign_create(**_settings(name="Testi: 2027 kevät", slug=""))
     assert [first.slug, second.slug, third.slug] == [
         "testi-2027-kevat",
         "testi-2027-kevat-2",
@@ -263,3 +265,61 @@ def test_clone_without_a_short_name_makes_one_from_the_name():
 def test_a_clone_is_proposed_the_same_days_a_year_later(starts_on, ends_on, proposed):
     source = CampaignFactory(starts_on=starts_on, ends_on=ends_on)
     assert campaign_clone_dates(source=source) == proposed
+
+
+def _running(**overrides):
+    today = dt.date.today()
+    values = {
+        "name": "Käynnissä",
+        "is_current": True,
+        "starts_on": today - dt.timedelta(days=10),
+        "ends_on": today + dt.timedelta(days=10),
+    }
+    return CampaignFactory(**(values | overrides))
+
+
+def test_making_another_campaign_current_while_one_runs_needs_confirmation():
+    running = _running()
+    with pytest.raises(ValidationError) as refused:
+        campaign_create(make_current=True, **_settings())
+    assert "ends logging for “Käynnissä”" in refused.value.message_dict["make_current"][0]
+    assert not Campaign.objects.filter(slug="kylaan-2027").exists()
+
+    upcoming = campaign_create(make_current=True, logging_end_confirmed=True, **_settings())
+    running.refresh_from_db()
+    assert upcoming.is_current
+    assert not running.is_current
+
+
+def test_a_campaign_in_its_grace_days_still_asks_and_a_closed_one_does_not():
+    today = dt.date.today()
+    in_grace = _running(starts_on=today - dt.timedelta(days=30), ends_on=today - dt.timedelta(1))
+    upcoming = CampaignFactory(name="Tuleva", starts_on=dt.date(2027, 3, 1))
+    with pytest.raises(ValidationError):
+        campaign_update(campaign=upcoming, make_current=True)
+    in_grace.ends_on = today - dt.timedelta(days=in_grace.grace_days + 1)
+    in_grace.save()
+    campaign_update(campaign=upcoming, make_current=True)
+    assert Campaign.objects.current() == upcoming
+
+
+def test_keeping_the_running_campaign_current_asks_nothing():
+    running = _running()
+    campaign_update(campaign=running, make_current=True, description="Uusi viesti")
+    running.refresh_from_db()
+    assert running.is_current
+
+
+def test_two_campaigns_cannot_share_a_name():
+    CampaignFactory(name="Kylään 2027", slug="vanha")
+    with pytest.raises(ValidationError) as refused:
+        campaign_create(**_settings(name="kylään 2027"))
+    assert "name" in refused.value.message_dict
+
+
+def test_a_clone_is_proposed_a_name_no_campaign_has():
+    source = CampaignFactory(name="Kylään")
+    assert campaign_copy_name(source=source) == "Kylään (copy)"
+    CampaignFactory(name="Kylään (copy)")
+    CampaignFactory(name="Kylään (copy 2)")
+    assert campaign_copy_name(source=source) == "Kylään (copy 3)"

@@ -215,3 +215,75 @@ def test_campaign_list_runs_a_fixed_number_of_queries(client, coordinator):
         campaign = CampaignFactory()
         VisitFactory(campaign=campaign)
     assert queries() == few
+
+
+def test_making_a_campaign_current_while_another_runs_asks_to_confirm_first(client, coordinator):
+    today = dt.date.today()
+    running = CampaignFactory(
+        name="Käynnissä",
+        is_current=True,
+        starts_on=today - dt.timedelta(days=3),
+        ends_on=today + dt.timedelta(days=30),
+    )
+    client.force_login(coordinator)
+    data = campaign_form_data(make_current="on")
+
+    asked = client.post(reverse("campaigns:create"), data)
+    assert asked.status_code == 200
+    form = asked.context["form"]
+    assert "kampanjan ”Käynnissä” käyntien kirjaaminen päättyy" in " ".join(
+        form.errors["make_current"]
+    )
+    assert "logging_end_confirmed" in form.fields
+    assert not Campaign.objects.filter(slug="kylaan-2027").exists()
+
+    confirmed = client.post(reverse("campaigns:create"), data | {"logging_end_confirmed": "on"})
+    assert confirmed.status_code == 302
+    running.refresh_from_db()
+    assert not running.is_current
+    assert Campaign.objects.current().slug == "kylaan-2027"
+
+
+def test_the_confirmation_is_not_asked_when_no_campaign_runs(client, coordinator, campaign):
+    client.force_login(coordinator)
+    form = client.get(reverse("campaigns:create")).context["form"]
+    assert "logging_end_confirmed" not in form.fields
+    response = client.post(reverse("campaigns:create"), campaign_form_data(make_current="on"))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "KYLÄÄN 2026"), ("starts_on", "1901-01-01"), ("ends_on", "9999-12-31")],
+)
+def test_a_taken_name_or_a_date_out_of_range_is_refused_next_to_the_field(
+    client, coordinator, field, value
+):
+    CampaignFactory(name="Kylään 2026", slug="kylaan-2026")
+    client.force_login(coordinator)
+    response = client.post(reverse("campaigns:create"), campaign_form_data(**{field: value}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert Campaign.objects.count() == 1
+
+
+def test_the_clone_page_proposes_a_name_no_campaign_has(client, coordinator, campaign):
+    CampaignFactory(name=f"{campaign.name} (kopio)")
+    client.force_login(coordinator)
+    form = client.get(reverse("campaigns:clone", args=[campaign.slug])).context["form"]
+    assert form.initial["name"] == f"{campaign.name} (kopio 2)"
+
+
+def test_new_themes_beyond_their_limit_are_refused_next_to_the_field(client, coordinator):
+    client.force_login(coordinator)
+    names = "\n".join(f"Teema {n}" for n in range(200))
+    response = client.post(reverse("campaigns:create"), campaign_form_data(new_themes=names))
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_themes"]
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["per_page=-1&page=-1", "per_page=1000", "per_page=0&page=2"])
+def test_the_campaign_list_takes_any_page_size_asked_for(client, coordinator, campaign, query):
+    client.force_login(coordinator)
+    assert client.get(f"{reverse('campaigns:list')}?{query}").status_code in (200, 404)

@@ -5,7 +5,13 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CampaignFactory, ClientFactory, IdeaFactory, VisitFactory
+from tests.factories import (
+    CampaignFactory,
+    ClientFactory,
+    IdeaFactory,
+    StaffFactory,
+    VisitFactory,
+)
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +30,19 @@ def test_healthz_503_when_database_does_not_answer(client, monkeypatch):
     monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503
+
+
+def test_healthz_503_during_an_outage_also_with_a_session_cookie(client, monkeypatch):
+    """The session and the user are read from the database too; the check answers before them."""
+    client.force_login(StaffFactory())
+
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"database unavailable"
 
 
 def test_dashboard_shows_campaign_figures_and_my_visits(client, campaign, staff_member):

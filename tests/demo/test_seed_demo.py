@@ -3,7 +3,15 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from campaign.models import Campaign, Client, RosterEntry, Staff, Theme, Unit
+from campaign.models import (
+    Campaign,
+    Client,
+    RosterEntry,
+    Staff,
+    Theme,
+    Unit,
+    business_id_validator,
+)
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS
 from demo.seed import seed_demo
 from ideas.models import Idea
@@ -97,3 +105,11 @@ def test_second_run_leaves_rosters_alone_after_staff_changes():
     seed_demo(password="demo-pass-1", today=TODAY)
     assert {c.slug: c.roster.count() for c in Campaign.objects.all()} == rosters
     assert not RosterEntry.objects.filter(staff=newcomer).exists()
+
+
+def test_every_demo_business_id_has_a_valid_check_digit():
+    seed_demo(password="demo-pass-123", today=TODAY)
+    business_ids = Client.objects.exclude(business_id="").values_list("business_id", flat=True)
+    assert business_ids
+    for business_id in business_ids:
+        business_id_validator(business_id)

@@ -10,6 +10,7 @@ from django.utils import translation
 from campaign.models import Client
 from ideas.models import Idea
 from ideas.services import IdeaInput, visit_log_with_ideas, visit_update_with_ideas
+from tests.english import english_messages  # noqa: F401
 from tests.factories import ClientFactory, StaffFactory, UnitFactory
 from visits.models import Visit, VisitParticipant
 from visits.rules import VisitStatus
@@ -111,3 +112,64 @@ def test_update_keeps_the_logger_and_credited_units(running, visitor, colleague,
     assert credited == {visitor: visitor.unit, colleague: original_unit, newcomer: newcomer.unit}
     assert visit.ideas.get().created_by == colleague
     assert not visit.counts
+
+
+def test_a_planned_visit_takes_no_ideas_yet(running, visitor, tampere, today):
+    with pytest.raises(ValidationError) as refused:
+        log(
+            running,
+            visitor,
+            tampere,
+            today,
+            visited_on=today + dt.timedelta(days=3),
+            ideas=[IdeaInput(title="Liian aikaisin")],
+        )
+    assert "once the visit has taken place" in " ".join(refused.value.message_dict["ideas"])
+    assert Visit.objects.count() == 0
+    planned = log(running, visitor, tampere, today, visited_on=today + dt.timedelta(days=3))
+    assert planned.status == VisitStatus.PLANNED
+
+
+def _changes(visit, **overrides):
+    values = {
+        "client": visit.client,
+        "visited_on": visit.visited_on,
+        "minutes": visit.minutes,
+        "is_remote": visit.is_remote,
+        "status": visit.status,
+        "listened_most": visit.listened_most,
+        "not_without_campaign": visit.not_without_campaign,
+        "notes": visit.notes,
+        "benefit_rating": visit.benefit_rating,
+        "co_visitors": [],
+    }
+    return values | overrides
+
+
+def test_a_withdrawn_visit_takes_no_new_ideas(running, visitor, tampere, today):
+    visit = log(running, visitor, tampere, today)
+    with pytest.raises(ValidationError) as refused:
+        visit_update_with_ideas(
+            visit=visit,
+            updated_by=visitor,
+            new_ideas=[IdeaInput(title="Peruttu")],
+            today=today,
+            **_changes(visit, status=VisitStatus.CANCELLED),
+        )
+    assert "ideas" in refused.value.message_dict
+    assert not Idea.objects.exists()
+
+
+def test_a_visit_with_ideas_cannot_become_planned(running, visitor, tampere, today):
+    visit = log(running, visitor, tampere, today, ideas=[IdeaInput(title="Hyvä idea")])
+    tomorrow = today + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        visit_update_with_ideas(
+            visit=visit,
+            updated_by=visitor,
+            today=today,
+            **_changes(visit, status=VisitStatus.PLANNED, visited_on=tomorrow),
+        )
+    assert "cannot be planned" in " ".join(refused.value.message_dict["status"])
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.DONE

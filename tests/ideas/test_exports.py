@@ -200,7 +200,8 @@ def test_xlsx_columns_are_typed(client, coordinator, answered):
     assert cells[2].is_date
     assert cells[3].is_date
     assert cells[4].value == dt.datetime(2026, 6, 30)
-    assert cells[10].value == '\'=HYPERLINK("http://evil")'
+    assert cells[10].value == '=HYPERLINK("http://evil")'
+    assert cells[10].quotePrefix
     assert all(cell.data_type != "f" for cell in cells)
     assert cells[15].value == answered.duplicate_of_id
 

@@ -5,6 +5,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from campaign.revisions import EditConflict
 from ideas.models import Idea, IdeaExport
 from ideas.services import idea_export_record, idea_mark_duplicate, idea_triage
 from leaderboard.services import figures_refresh
@@ -82,6 +83,41 @@ def test_declining_needs_an_official_response(coordinator):
     triage(idea, coordinator, status=Idea.Status.DECLINED, official_response="Ei resursseja.")
     idea.refresh_from_db()
     assert idea.status == Idea.Status.DECLINED
+
+
+@pytest.mark.parametrize(
+    "due_on",
+    [dt.date(1901, 1, 1), dt.date(9999, 12, 31), dt.date(2026, 3, 4), dt.date(2040, 1, 1)],
+    ids=["1901", "9999", "before the visit", "beyond ten years"],
+)
+def test_a_due_date_falls_between_the_visit_and_ten_years_ahead(campaign, coordinator, due_on):
+    idea = IdeaFactory(visit__campaign=campaign, visit__visited_on=dt.date(2026, 3, 5))
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        triage(idea, coordinator, due_on=due_on)
+    assert "Choose a due date between the visit, 3/5/2026" in refused.value.message_dict["due_on"][
+        0
+    ].replace("05/03/2026", "3/5/2026")
+    idea.refresh_from_db()
+    assert idea.due_on is None
+
+
+def test_a_due_date_kept_as_it_was_is_not_checked_again(campaign, coordinator):
+    idea = IdeaFactory(visit__campaign=campaign, due_on=dt.date(2026, 1, 1))
+    triage(idea, coordinator, status=Idea.Status.IN_REVIEW)
+    idea.refresh_from_db()
+    assert (idea.status, idea.due_on) == (Idea.Status.IN_REVIEW, dt.date(2026, 1, 1))
+
+
+def test_triage_made_on_an_outdated_form_is_refused_and_changes_nothing(campaign, coordinator):
+    idea = IdeaFactory(visit__campaign=campaign)
+    form_made_at = idea.updated_at
+    triage(Idea.objects.get(pk=idea.pk), coordinator, official_response="Ensimmäinen vastaus")
+
+    with pytest.raises(EditConflict):
+        triage(idea, coordinator, status=Idea.Status.IN_REVIEW, unchanged_since=form_made_at)
+
+    idea.refresh_from_db()
+    assert (idea.status, idea.official_response) == (Idea.Status.NEW, "Ensimmäinen vastaus")
 
 
 def test_duplicate_status_needs_the_original_so_triage_refuses_it(coordinator):

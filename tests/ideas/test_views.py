@@ -1,11 +1,13 @@
 import datetime as dt
 
 import pytest
+from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaign.models import Client
+from campaign.roles import COORDINATORS
 from ideas.models import Idea
 from ideas.services import idea_triage
 from tests.factories import (
@@ -155,6 +157,29 @@ def test_bad_query_strings_never_break_the_list(client, coordinator, varied, que
     assert "<script>" not in response.content.decode().split("</header>")[1].replace(
         "&lt;script&gt;", ""
     )
+
+
+@pytest.mark.parametrize(("per_page", "shown"), [("-1", 25), ("0", 25), ("3", 3), ("1000", 100)])
+def test_the_page_size_asked_for_stays_within_one_to_a_hundred(
+    client, coordinator, campaign, per_page, shown
+):
+    visit = VisitFactory(campaign=campaign)
+    Idea.objects.bulk_create(
+        Idea(visit=visit, title=f"Idea {n}", created_by=visit.created_by) for n in range(130)
+    )
+    client.force_login(coordinator)
+    response = client.get(LIST, {"per_page": per_page})
+    assert response.status_code == 200
+    assert len(response.context["table"].paginated_rows) == shown
+
+
+def test_a_word_of_digits_python_cannot_read_as_a_number_is_searched_as_text(
+    client, coordinator, varied
+):
+    client.force_login(coordinator)
+    response = client.get(LIST, {"q": "²"})
+    assert response.status_code == 200
+    assert list(response.context["table"].paginated_rows) == []
 
 
 def test_a_bad_filter_value_is_explained_next_to_the_field(client, coordinator, varied):
@@ -317,6 +342,84 @@ def test_triage_saves_and_says_so(client, coordinator, world, unit):
         dt.date(2026, 6, 30),
     )
     assert world.foreign.is_shareable
+
+
+def test_triage_and_marking_a_duplicate_record_who_and_from_which_address(
+    client, coordinator, world
+):
+    client.force_login(coordinator)
+    follower = IdeaFactory(visit=world.unit.visit)
+    client.post(
+        reverse("ideas:mark_duplicate", args=[follower.pk]),
+        {"original": world.own.pk},
+        REMOTE_ADDR="10.20.30.40",
+    )
+    client.post(
+        reverse("ideas:mark_duplicate", args=[world.own.pk]),
+        {"original": world.foreign.pk},
+        REMOTE_ADDR="10.20.30.40",
+    )
+    client.post(
+        reverse("ideas:triage", args=[world.foreign.pk]),
+        triage_data(world.foreign, status="in_review"),
+        REMOTE_ADDR="10.20.30.40",
+    )
+    client.post(
+        reverse("visits:withdraw", args=[world.foreign.visit_id]), REMOTE_ADDR="10.20.30.40"
+    )
+    entries = LogEntry.objects.filter(action=LogEntry.Action.UPDATE)
+    assert {(e.object_pk, e.content_type.model) for e in entries} == {
+        (str(follower.pk), "idea"),
+        (str(world.own.pk), "idea"),
+        (str(world.foreign.pk), "idea"),
+        (str(world.foreign.visit_id), "visit"),
+    }
+    assert {(e.actor, e.remote_addr) for e in entries} == {(coordinator, "10.20.30.40")}
+
+
+def test_triage_on_an_outdated_form_is_refused_showing_what_changed_and_losing_nothing(
+    client, coordinator, world, unit
+):
+    idea = world.foreign
+    client.force_login(coordinator)
+    opened = client.get(reverse("ideas:detail", args=[idea.pk])).context["triage_form"]
+    mine = triage_data(
+        idea,
+        status="in_review",
+        official_response="Selvitämme.",
+        revision=opened.initial["revision"],
+    )
+    other = StaffFactory(username="toinen-koordinaattori", role=COORDINATORS)
+    idea_triage(
+        idea=Idea.objects.get(pk=idea.pk),
+        by=other,
+        theme=None,
+        owner_unit=unit,
+        status=idea.status,
+        due_on=None,
+        official_response="",
+    )
+
+    refused = client.post(reverse("ideas:triage", args=[idea.pk]), mine)
+
+    assert refused.status_code == 409
+    assert "Tallennettu välillä" in refused.content.decode()
+    [change] = refused.context["conflict"]["changes"]
+    assert (change.saved, change.yours_kept) == (unit.name, False)
+    form = refused.context["triage_form"]
+    assert form["owner_unit"].value() == str(unit.pk)
+    assert form["official_response"].value() == "Selvitämme."
+    idea.refresh_from_db()
+    assert (idea.status, idea.owner_unit, idea.official_response) == ("new", unit, "")
+
+    again = client.post(reverse("ideas:triage", args=[idea.pk]), form.data)
+    assert again.status_code == 302
+    idea.refresh_from_db()
+    assert (idea.status, idea.owner_unit, idea.official_response) == (
+        "in_review",
+        unit,
+        "Selvitämme.",
+    )
 
 
 def test_an_illegal_jump_is_refused_next_to_the_status_and_input_is_kept(

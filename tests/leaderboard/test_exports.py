@@ -54,5 +54,7 @@ def test_xlsx_cells_are_typed_and_text_neutralised():
     assert date == dt.datetime(2026, 3, 2)
     assert sheet["A2"].number_format == "d.m.yyyy"
     assert (number, decimal) == (7, 2.5)
-    assert text == "'=1+1"
+    assert text == "=1+1"
+    assert sheet["D2"].data_type == "s"
+    assert sheet["D2"].quotePrefix
     assert sheet.freeze_panes == "A2"

@@ -59,7 +59,13 @@ def story():
     )
     VisitFactory(campaign=campaign, client=c2, created_by=b1, benefit_rating=None)
     short = VisitFactory(campaign=campaign, client=c3, created_by=a3, minutes=30, benefit_rating=2)
-    VisitFactory(campaign=campaign, client=c3, created_by=a3, status=Visit.Status.PLANNED)
+    VisitFactory(
+        campaign=campaign,
+        client=c3,
+        created_by=a3,
+        status=Visit.Status.PLANNED,
+        visited_on=START + dt.timedelta(days=20),
+    )
     VisitFactory(campaign=campaign, client=c3, created_by=a3, status=Visit.Status.CANCELLED)
 
     first = IdeaFactory(visit=v1, theme=t1, status=Idea.Status.NEW)

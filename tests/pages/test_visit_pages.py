@@ -205,6 +205,44 @@ def test_two_concurrent_identical_posts_make_one_visit_and_no_error_page(today):
     assert {r["Location"] for r in responses} == {reverse("visits:detail", args=[visit.pk])}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_ten_different_forms_to_one_client_on_one_day_at_once_store_one_visit(today):
+    """Ten forms, each with its own token and none confirming a second visit, sent at the same
+    moment: one visit is stored, the others are asked about the visit already logged."""
+    campaign = CampaignFactory(
+        is_current=True,
+        starts_on=today - dt.timedelta(days=5),
+        ends_on=today + dt.timedelta(days=5),
+    )
+    person = StaffFactory(role=STAFF)
+    chosen = ClientFactory(name="Kuopion kaupunki")
+    start = threading.Barrier(10)
+    responses = []
+
+    def post(minutes):
+        browser = BrowserClient(HTTP_ACCEPT_LANGUAGE="en")
+        browser.force_login(person)
+        start.wait(10)
+        try:
+            responses.append(
+                browser.post(reverse("visits:new"), form_data(chosen, today, minutes=minutes))
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(str(60 + n),)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    visit = Visit.objects.get(campaign=campaign)
+    assert sorted(r.status_code for r in responses) == [302] + [400] * 9
+    for refused in (r for r in responses if r.status_code == 400):
+        assert "You already logged a visit to Kuopion kaupunki" in refused.content.decode()
+        assert refused.context["form"].same_day_visit == visit
+
+
 def test_a_new_client_in_place(client, running, visitor):
     client.force_login(visitor)
     data = form_data(
@@ -269,6 +307,124 @@ def test_the_same_business_id_is_refused(client, running, visitor, tampere):
         response, "new_client_business_id"
     )
     assert Visit.objects.count() == 0
+
+
+NOT_A_CLIENT = ["abc", "1.5", "[]", "\x00", "x" * 20_000, "9" * 30, "-1", "²"]
+
+
+@pytest.mark.parametrize("value", NOT_A_CLIENT)
+@pytest.mark.parametrize("button", [{}, {"preview": "1"}, {"add_idea": "1"}])
+def test_a_client_value_that_names_no_client_is_refused_next_to_the_field(
+    client, running, visitor, value, button
+):
+    client.force_login(visitor)
+    response = client.post(reverse("visits:new"), {**form_data(**button), "client": value})
+    assert response.status_code in (200, 400)
+    if not button:
+        assert errors_of(response, "client")
+    assert response.context["chosen_client"] is None
+    assert Visit.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", NOT_A_CLIENT)
+def test_picking_a_similar_client_that_is_not_one_is_refused(client, running, visitor, value):
+    client.force_login(visitor)
+    data = form_data(new_client_name="Tampereen kaupunki, tietopalvelut", pick_client=value)
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    assert errors_of(response, "client")
+    assert Visit.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", NOT_A_CLIENT[:4])
+def test_editing_with_a_client_value_that_names_no_client_is_refused(
+    client, running, visitor, tampere, value
+):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    client.force_login(visitor)
+    data = {**form_data(tampere, status="done", minutes="90"), "client": value}
+    response = client.post(reverse("visits:edit", args=[visit.pk]), data)
+    assert response.status_code == 400
+    assert errors_of(response, "client")
+    visit.refresh_from_db()
+    assert visit.minutes == 60
+
+
+@pytest.mark.parametrize("total", ["abc", "", "-3", "1.5", "\x00", "9" * 30])
+def test_adding_an_idea_row_to_a_damaged_form_starts_the_rows_again(
+    client, running, visitor, tampere, total
+):
+    client.force_login(visitor)
+    data = form_data(tampere, add_idea="1", **{"ideas-TOTAL_FORMS": total})
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 200
+    assert len(response.context["ideas"].forms) >= 1
+    assert Visit.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("notes", "x" * 5001),
+        ("ideas-0-text", "x" * 5001),
+        ("ideas-0-title", "x" * 201),
+        ("new_client_region", "x" * 101),
+    ],
+)
+def test_text_longer_than_its_limit_is_refused_next_to_the_field_and_kept(
+    client, running, visitor, tampere, field, value
+):
+    client.force_login(visitor)
+    data = form_data(tampere, **{"ideas-0-title": "Idea", field: value})
+    if field == "new_client_region":
+        data |= {"client": "", "new_client_name": "Uusi asiakas"}
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    name = field.removeprefix("ideas-0-")
+    if field.startswith("ideas-"):
+        errors = response.context["ideas"].forms[0].errors[name]
+    else:
+        errors = response.context["form"].errors[name]
+    assert "at most" in " ".join(errors)
+    assert value in response.content.decode()
+    assert Visit.objects.count() == 0
+
+
+def test_a_business_id_whose_check_digit_does_not_match_is_refused(client, running, visitor):
+    client.force_login(visitor)
+    data = form_data(new_client_name="Uusi Oy", new_client_business_id="1234567-8")
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    assert "check digit does not match" in errors_of(response, "new_client_business_id")
+    assert Visit.objects.count() == 0
+    assert not Client.objects.filter(name="Uusi Oy").exists()
+
+
+def test_ideas_for_a_planned_visit_are_refused_in_the_ideas_section_and_kept(
+    client, running, visitor, tampere
+):
+    client.force_login(visitor)
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    data = form_data(tampere, visited_on=later, **{"ideas-0-title": "Neuvontapalvelu"})
+    response = client.post(reverse("visits:new"), data)
+    assert response.status_code == 400
+    errors = " ".join(response.context["ideas"].non_form_errors())
+    assert "Ideas are noted once the visit has taken place" in errors
+    assert 'value="Neuvontapalvelu"' in response.content.decode()
+    assert Visit.objects.count() == 0
+
+
+def test_a_visit_with_ideas_cannot_be_edited_to_planned(client, running, visitor, tampere):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    IdeaFactory(visit=visit)
+    client.force_login(visitor)
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    data = form_data(tampere, status="planned", visited_on=later)
+    response = client.post(reverse("visits:edit", args=[visit.pk]), data)
+    assert response.status_code == 400
+    assert "cannot be planned" in errors_of(response, "status")
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.DONE
 
 
 def test_the_client_is_required(client, running, visitor):
@@ -544,6 +700,117 @@ def test_staff_cannot_edit_after_logging_closed_but_coordinators_can(
 
     client.force_login(coordinator)
     client.post(reverse("visits:edit", args=[visit.pk]), {**data, "minutes": "75"})
+    visit.refresh_from_db()
+    assert visit.minutes == 75
+
+
+def test_editing_a_visit_onto_another_one_of_the_same_day_asks_to_keep_both(
+    client, running, visitor, tampere
+):
+    first = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    other = VisitFactory(campaign=running, client=ClientFactory(), created_by=visitor)
+    client.force_login(visitor)
+    data = form_data(tampere, status="done", visited_on=first.visited_on.isoformat())
+
+    asked = client.post(reverse("visits:edit", args=[other.pk]), data)
+    assert asked.status_code == 400
+    assert "already has another visit to Tampereen kaupunki" in errors_of(asked, "client")
+    assert f'href="/visits/{first.pk}/"' in asked.content.decode()
+    assert 'name="same_day_confirmed"' in asked.content.decode()
+
+    kept = client.post(reverse("visits:edit", args=[other.pk]), data | {"same_day_confirmed": "on"})
+    assert kept.status_code == 302
+    other.refresh_from_db()
+    assert (other.client, other.same_day_confirmed) == (tampere, True)
+
+
+def _edit_form_data(response, **changes):
+    """What the edit form on the page sends, with the person's changes."""
+    initial = response.context["form"].initial
+    data = form_data(
+        response.context["visit"].client,
+        status=initial["status"],
+        visited_on=initial["visited_on"].isoformat(),
+        minutes=str(initial["minutes"]),
+        notes=initial["notes"],
+        co_visitors=[str(pk) for pk in initial["co_visitors"]],
+        revision=initial["revision"],
+    )
+    return data | changes
+
+
+def test_an_edit_on_an_outdated_form_is_refused_showing_what_changed_and_losing_nothing(
+    client, running, visitor, colleague, tampere
+):
+    visit = VisitFactory(
+        campaign=running,
+        client=tampere,
+        created_by=visitor,
+        participants=[visitor, colleague],
+        notes="Alkuperäiset muistiinpanot",
+    )
+    client.force_login(visitor)
+    opened = client.get(reverse("visits:edit", args=[visit.pk]))
+    mine = _edit_form_data(opened, minutes="90", **{"ideas-0-title": "Uusi idea"})
+
+    other = BrowserClient(HTTP_ACCEPT_LANGUAGE="en")
+    other.force_login(colleague)
+    theirs = _edit_form_data(
+        other.get(reverse("visits:edit", args=[visit.pk])), notes="Kaisan muistiinpanot"
+    )
+    assert other.post(reverse("visits:edit", args=[visit.pk]), theirs).status_code == 302
+
+    refused = client.post(reverse("visits:edit", args=[visit.pk]), mine)
+
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "Someone else saved changes here while you were editing" in page
+    assert "Kaisa Kollega saved changes after you opened the form." in page
+    [change] = refused.context["conflict"]["changes"]
+    assert (change.label, change.before, change.saved) == (
+        "What we learned",
+        "Alkuperäiset muistiinpanot",
+        "Kaisan muistiinpanot",
+    )
+    merged = refused.context["form"]
+    assert (merged["minutes"].value(), merged["notes"].value()) == ("90", "Kaisan muistiinpanot")
+    assert 'value="Uusi idea"' in page
+    visit.refresh_from_db()
+    assert (visit.minutes, visit.notes) == (60, "Kaisan muistiinpanot")
+    assert not visit.ideas.exists()
+
+    again = client.post(reverse("visits:edit", args=[visit.pk]), refused.context["form"].data)
+    assert again.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.minutes, visit.notes) == (90, "Kaisan muistiinpanot")
+    assert visit.ideas.get().title == "Uusi idea"
+
+
+def test_when_both_changed_the_same_field_the_form_keeps_what_was_typed(
+    client, running, visitor, tampere
+):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor, notes="Alku")
+    client.force_login(visitor)
+    mine = _edit_form_data(client.get(reverse("visits:edit", args=[visit.pk])), notes="Minun")
+    theirs = _edit_form_data(client.get(reverse("visits:edit", args=[visit.pk])), notes="Toisen")
+    client.post(reverse("visits:edit", args=[visit.pk]), theirs)
+
+    refused = client.post(reverse("visits:edit", args=[visit.pk]), mine)
+
+    assert refused.status_code == 409
+    [change] = refused.context["conflict"]["changes"]
+    assert (change.saved, change.in_form, change.yours_kept) == ("Toisen", "Minun", True)
+    assert refused.context["form"]["notes"].value() == "Minun"
+
+
+def test_a_form_saved_meanwhile_with_nothing_changed_is_simply_saved(
+    client, running, visitor, tampere
+):
+    visit = VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    client.force_login(visitor)
+    mine = _edit_form_data(client.get(reverse("visits:edit", args=[visit.pk])), minutes="75")
+    Visit.objects.get(pk=visit.pk).save()
+    assert client.post(reverse("visits:edit", args=[visit.pk]), mine).status_code == 302
     visit.refresh_from_db()
     assert visit.minutes == 75
 

@@ -14,6 +14,7 @@ from tests.factories import (
     StaffFactory,
     VisitFactory,
 )
+from visits.models import Visit
 from visits.rules import VisitStatus
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,28 @@ def test_bad_query_strings_never_break_the_page(client, varied, coordinator, que
     client.force_login(coordinator)
     response = client.get(reverse("visits:list"), query)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("per_page", "shown"), [("-1", 25), ("0", 25), ("2", 2), ("1000", 100)])
+def test_the_page_size_asked_for_stays_within_one_to_a_hundred(
+    client, running, coordinator, per_page, shown
+):
+    visit = VisitFactory(campaign=running, created_by=coordinator)
+    Visit.objects.bulk_create(
+        Visit(
+            campaign=running,
+            client=visit.client,
+            visited_on=visit.visited_on,
+            minutes=60,
+            created_by=coordinator,
+            same_day_confirmed=True,
+        )
+        for _ in range(120)
+    )
+    client.force_login(coordinator)
+    response = client.get(reverse("visits:list"), {"per_page": per_page})
+    assert response.status_code == 200
+    assert len(rows(response)) == shown
 
 
 def test_sorting_by_client(client, varied, coordinator):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
 from campaign.models import Client
+from campaign.revisions import EditConflict
 from leaderboard.services import figures_refresh
 from tests.factories import (
     CampaignFactory,
@@ -317,3 +318,99 @@ def test_a_planned_visit_after_the_campaign_is_refused(running, visitor, tampere
     assert not Visit.objects.exists()
     planned = log(running, visitor, tampere, today, visited_on=running.ends_on)
     assert planned.status == VisitStatus.PLANNED
+
+
+def _edit(visit, by, today, **changes):
+    values = {
+        "client": visit.client,
+        "visited_on": visit.visited_on,
+        "minutes": visit.minutes,
+        "is_remote": visit.is_remote,
+        "status": visit.status,
+        "listened_most": visit.listened_most,
+        "not_without_campaign": visit.not_without_campaign,
+        "notes": visit.notes,
+        "benefit_rating": visit.benefit_rating,
+        "co_visitors": [],
+        "today": today,
+    }
+    return visit_update(visit=visit, updated_by=by, **(values | changes))
+
+
+def test_an_edit_that_makes_a_second_same_day_visit_needs_confirmation(
+    running, visitor, tampere, today
+):
+    first = log(running, visitor, tampere, today)
+    other = log(running, visitor, ClientFactory(), today)
+    with pytest.raises(SameDayVisitError) as refused:
+        _edit(other, visitor, today, client=tampere)
+    assert refused.value.visit == first
+    other.refresh_from_db()
+    assert other.client != tampere
+
+    _edit(other, visitor, today, client=tampere, same_day_confirmed=True)
+    other.refresh_from_db()
+    assert (other.client, other.same_day_confirmed) == (tampere, True)
+
+
+def test_bringing_back_a_withdrawn_visit_beside_a_new_one_needs_confirmation(
+    running, visitor, tampere, today
+):
+    withdrawn = log(running, visitor, tampere, today)
+    visit_withdraw(visit=withdrawn, withdrawn_by=visitor, today=today)
+    log(running, visitor, tampere, today)
+    with pytest.raises(SameDayVisitError):
+        _edit(withdrawn, visitor, today, status=VisitStatus.DONE)
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == VisitStatus.CANCELLED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_racing_second_form_to_the_same_client_on_the_same_day_is_refused(today):
+    """The second form passes the same-day check while the first is uncommitted; the database's
+    constraint makes it wait for the first and then refuse it, with the first visit to open."""
+    campaign = CampaignFactory(
+        starts_on=today - dt.timedelta(days=5), ends_on=today + dt.timedelta(days=5)
+    )
+    person = StaffFactory()
+    client = ClientFactory()
+    inserted, outcome = threading.Event(), {}
+
+    def second_form():
+        inserted.wait(10)
+        try:
+            log(campaign, person, client, today, submission_token=uuid.uuid4())
+        except SameDayVisitError as refused:
+            outcome["visit"] = refused.visit
+            outcome["cause"] = refused.__cause__
+        finally:
+            connections.close_all()
+
+    racer = threading.Thread(target=second_form)
+    racer.start()
+    with transaction.atomic():
+        first = log(campaign, person, client, today, submission_token=uuid.uuid4())
+        inserted.set()
+        _wait_until_another_session_waits_for_a_lock()
+    racer.join(10)
+
+    assert outcome["visit"] == first
+    assert type(outcome["cause"]).__name__ == "IntegrityError"
+    assert Visit.objects.filter(campaign=campaign).count() == 1
+
+
+def test_an_edit_made_on_an_outdated_form_is_refused_and_changes_nothing(
+    running, visitor, colleague, tampere, today
+):
+    visit = log(running, visitor, tampere, today, co_visitors=[colleague])
+    form_made_at = visit.updated_at
+    _edit(Visit.objects.get(pk=visit.pk), colleague, today, notes="Kaisan muistiinpanot")
+
+    with pytest.raises(EditConflict) as refused:
+        _edit(visit, visitor, today, minutes=90, unchanged_since=form_made_at)
+
+    assert refused.value.current.pk == visit.pk
+    saved = Visit.objects.get(pk=visit.pk)
+    assert (saved.minutes, saved.notes) == (60, "Kaisan muistiinpanot")
+    _edit(saved, visitor, today, minutes=90, unchanged_since=saved.updated_at)
+    assert Visit.objects.get(pk=visit.pk).minutes == 90

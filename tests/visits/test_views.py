@@ -108,6 +108,45 @@ def test_staff_search(client, visitor, colleague):
 
 
 @pytest.mark.parametrize(
+    ("endpoint", "query"),
+    [
+        ("visits:client_search", {"q": "tampere\x00"}),
+        ("visits:staff_search", {"q": "\x00kaisa"}),
+        ("visits:client_similar", {"name": "Tampere", "business_id": "\x000211675"}),
+        ("visits:client_similar", {"name": "\x00" * 5}),
+        ("visits:client_visits", {"client": "\x00", "exclude": "²", "campaign": "²"}),
+        ("visits:client_visits", {"client": "9" * 30, "exclude": "-1"}),
+        ("visits:verdict", {"campaign": "²", "minutes": "60", "visited_on": "\x00"}),
+    ],
+)
+def test_a_helper_endpoint_answers_a_value_it_cannot_use_as_if_not_asked(
+    client, running, visitor, colleague, tampere, endpoint, query
+):
+    client.force_login(visitor)
+    response = client.get(reverse(endpoint), query)
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer.get("results", []) == []
+    assert answer.get("count", 0) == 0
+
+
+def test_the_earlier_visits_to_a_client_leave_out_the_visit_being_edited(
+    client, running, visitor, tampere
+):
+    VisitFactory(campaign=running, client=tampere, created_by=visitor)
+    edited = VisitFactory(
+        campaign=running,
+        client=tampere,
+        created_by=visitor,
+        visited_on=running.starts_on + dt.timedelta(days=1),
+    )
+    client.force_login(visitor)
+    query = {"client": tampere.pk, "campaign": running.pk, "exclude": edited.pk}
+    answer = client.get(reverse("visits:client_visits"), query).json()
+    assert answer["count"] == 1
+
+
+@pytest.mark.parametrize(
     ("query", "counts", "reason"),
     [
         ({"minutes": "60", "listened_most": "on", "not_without_campaign": "on"}, True, ""),
