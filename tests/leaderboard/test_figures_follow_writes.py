@@ -53,18 +53,21 @@ class World:
 
 def log_visit(world: World, rng: random.Random) -> None:
     by, *others = rng.sample(world.people, rng.randint(1, 3))
+    visited_on = world.campaign.starts_on + dt.timedelta(days=rng.randint(0, 17))
+    ideas = [IdeaInput(title=f"Idea {rng.random()}") for _ in range(rng.randint(0, 2))]
     visit_log_with_ideas(
         campaign=world.campaign,
         created_by=by,
         client=rng.choice(world.clients),
-        visited_on=world.campaign.starts_on + dt.timedelta(days=rng.randint(0, 17)),
+        visited_on=visited_on,
         minutes=rng.choice([30, 60, 90]),
         is_remote=rng.random() < 0.2,
         listened_most=rng.random() < 0.9,
         not_without_campaign=True,
         benefit_rating=rng.choice([None, 3, 5]),
         co_visitors=others,
-        ideas=[IdeaInput(title=f"Idea {rng.random()}") for _ in range(rng.randint(0, 2))],
+        # A planned visit takes its ideas once it is done.
+        ideas=ideas if visited_on <= TODAY else [],
         same_day_confirmed=True,
         today=TODAY,
     )
