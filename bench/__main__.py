@@ -203,8 +203,8 @@ def main() -> None:
     ).enable()
     rows: list[Row] = []
     sizes = data.Sizes(scale)
+    call_command("migrate", verbosity=0)
     if generate:
-        call_command("migrate", verbosity=0)
         print(f"Generating the benchmark data at scale {scale}…", flush=True)
         started = time.perf_counter()
         with connection.cursor() as cursor:

@@ -2,7 +2,8 @@
 page's service, the Django admin, the organisation import or the shell.
 
 A save or delete of a visit, a participant or an idea notes, in the writing transaction, which
-units' and clients' figures it makes stale (`StaleFigures`); a change of a campaign's counting
+figure rows it makes stale (`StaleFigures`): those the visit contributed to before the change
+and those it contributes to after (`tallies.visit_keys`). A change of a campaign's counting
 rules, or of the department a unit belongs to, notes everything. Right after the transaction
 commits, the notes are worked off (`figures_refresh`). These receivers hold no rule of what
 counts: they only say what to recompute.
@@ -15,17 +16,25 @@ from django.dispatch import receiver
 from campaign.models import Campaign, Unit
 from campaign.services import RULE_FIELDS
 from ideas.models import Idea
+from leaderboard import tallies
 from leaderboard.models import StaleFigures
 from leaderboard.services import figures_refresh
 from visits.models import Visit, VisitParticipant
 
-# What a row was before it was saved, for the receiver after the save.
+# The figure rows a row's visit contributed to before it was saved or deleted, for the receiver
+# after: {visit: (campaign, keys)}.
 BEFORE = "_figures_before"
 
 
-def _note(campaign_id: int, *, units=(), clients=(), everything: bool = False) -> None:
-    notes = [StaleFigures(campaign_id=campaign_id, unit_id=unit) for unit in set(units)]
-    notes += [StaleFigures(campaign_id=campaign_id, client_id=client) for client in set(clients)]
+def _note(campaign_id: int | None, keys: tallies.Keys = None, *, everything=False) -> None:
+    if campaign_id is None:
+        return
+    keys = keys or tallies.Keys()
+    notes = [StaleFigures(campaign_id=campaign_id, unit_id=u, day=d) for u, d in keys.days]
+    notes += [
+        StaleFigures(campaign_id=campaign_id, unit_id=u, staff_id=s) for u, s in keys.visitors
+    ]
+    notes += [StaleFigures(campaign_id=campaign_id, client_id=client) for client in keys.clients]
     if everything:
         notes.append(StaleFigures(campaign_id=campaign_id, everything=True))
     if not notes:
@@ -34,14 +43,25 @@ def _note(campaign_id: int, *, units=(), clients=(), everything: bool = False) -
     transaction.on_commit(lambda: figures_refresh(campaign_ids={campaign_id}), robust=True)
 
 
-def _units_of(visit_id: int) -> set[int]:
-    """The units a visit is credited to."""
-    return set(VisitParticipant.objects.filter(visit_id=visit_id).values_list("unit_id", flat=True))
+def _remember(instance, *visit_ids: int | None) -> None:
+    """Before a save or delete: what the visits contribute to now."""
+    setattr(
+        instance,
+        BEFORE,
+        {visit_id: tallies.visit_keys(visit_id) for visit_id in set(visit_ids) if visit_id},
+    )
 
 
-def _visit_of(visit_id: int) -> tuple[int, int] | None:
-    """The campaign and client of a visit; None once the visit is gone."""
-    return Visit.objects.filter(pk=visit_id).values_list("campaign_id", "client_id").first()
+def _note_changed(instance, *visit_ids: int) -> None:
+    """After a save or delete: the rows the visits contributed to before, and contribute to now."""
+    by_campaign: dict[int, tallies.Keys] = {}
+    before = getattr(instance, BEFORE, {})
+    for visit_id in set(visit_ids) | set(before):
+        for campaign_id, keys in (before.get(visit_id, (None, None)), tallies.visit_keys(visit_id)):
+            if campaign_id is not None:
+                by_campaign.setdefault(campaign_id, tallies.Keys()).update(keys)
+    for campaign_id, keys in sorted(by_campaign.items()):
+        _note(campaign_id, keys)
 
 
 # --- Visits -----------------------------------------------------------------------------------
@@ -49,78 +69,49 @@ def _visit_of(visit_id: int) -> tuple[int, int] | None:
 
 @receiver(pre_save, sender=Visit, dispatch_uid="figures-visit-before")
 def visit_before(sender, instance: Visit, **kwargs) -> None:
-    if instance.pk:
-        before = Visit.objects.filter(pk=instance.pk).values("campaign_id", "client_id").first()
-        setattr(instance, BEFORE, before)
+    _remember(instance, instance.pk)
 
 
 @receiver(post_save, sender=Visit, dispatch_uid="figures-visit-saved")
 def visit_saved(sender, instance: Visit, created: bool, **kwargs) -> None:
-    # A new visit has no participants yet: they note their units when they are added.
-    units = set() if created else _units_of(instance.pk)
-    _note(instance.campaign_id, units=units, clients=[instance.client_id])
-    before = getattr(instance, BEFORE, None)
-    if before and before["campaign_id"] != instance.campaign_id:
-        _note(before["campaign_id"], units=units, clients=[before["client_id"]])
-    elif before and before["client_id"] != instance.client_id:
-        _note(instance.campaign_id, clients=[before["client_id"]])
+    if created:
+        # Nothing is credited yet: participants note their rows when they are added.
+        _note(instance.campaign_id, tallies.Keys(clients={instance.client_id}))
+    else:
+        _note_changed(instance, instance.pk)
 
 
 @receiver(pre_delete, sender=Visit, dispatch_uid="figures-visit-deleted")
 def visit_deleted(sender, instance: Visit, **kwargs) -> None:
     # Before the delete: its participants go with it.
-    _note(instance.campaign_id, units=_units_of(instance.pk), clients=[instance.client_id])
+    _note(*tallies.visit_keys(instance.pk))
 
 
-# --- Participants -----------------------------------------------------------------------------
+# --- Participants and ideas -------------------------------------------------------------------
 
 
 @receiver(pre_save, sender=VisitParticipant, dispatch_uid="figures-participant-before")
-def participant_before(sender, instance: VisitParticipant, **kwargs) -> None:
+@receiver(pre_save, sender=Idea, dispatch_uid="figures-idea-before")
+def credited_before(sender, instance, **kwargs) -> None:
     if instance.pk:
-        before = (
-            VisitParticipant.objects.filter(pk=instance.pk).values("visit_id", "unit_id").first()
-        )
-        setattr(instance, BEFORE, before)
+        earlier = sender.objects.filter(pk=instance.pk).values_list("visit_id", flat=True).first()
+        _remember(instance, earlier, instance.visit_id)
+
+
+@receiver(pre_delete, sender=VisitParticipant, dispatch_uid="figures-participant-deleting")
+@receiver(pre_delete, sender=Idea, dispatch_uid="figures-idea-deleting")
+def credited_deleting(sender, instance, **kwargs) -> None:
+    _remember(instance, instance.visit_id)
 
 
 @receiver(post_save, sender=VisitParticipant, dispatch_uid="figures-participant-saved")
 @receiver(post_delete, sender=VisitParticipant, dispatch_uid="figures-participant-deleted")
-def participant_changed(sender, instance: VisitParticipant, **kwargs) -> None:
-    # The visit's other units too: which of them the organisation attributes the visit to may
-    # change. And its client: a visit counts through its participants.
-    before = getattr(instance, BEFORE, None)
-    for visit_id in {instance.visit_id, before["visit_id"] if before else instance.visit_id}:
-        visit = _visit_of(visit_id)
-        if visit is None:
-            continue  # the visit is being deleted; its own receiver has noted it
-        campaign_id, client_id = visit
-        units = _units_of(visit_id) | {instance.unit_id}
-        if before:
-            units.add(before["unit_id"])
-        _note(campaign_id, units=units, clients=[client_id])
-
-
-# --- Ideas ------------------------------------------------------------------------------------
-
-
-@receiver(pre_save, sender=Idea, dispatch_uid="figures-idea-before")
-def idea_before(sender, instance: Idea, **kwargs) -> None:
-    if instance.pk:
-        setattr(
-            instance,
-            BEFORE,
-            Idea.objects.filter(pk=instance.pk).values_list("visit_id", flat=True).first(),
-        )
-
-
 @receiver(post_save, sender=Idea, dispatch_uid="figures-idea-saved")
 @receiver(post_delete, sender=Idea, dispatch_uid="figures-idea-deleted")
-def idea_changed(sender, instance: Idea, **kwargs) -> None:
-    for visit_id in {instance.visit_id, getattr(instance, BEFORE, None) or instance.visit_id}:
-        visit = _visit_of(visit_id)
-        if visit is not None:
-            _note(visit[0], units=_units_of(visit_id))
+def credited_changed(sender, instance, **kwargs) -> None:
+    # The visit's other units too (`visit_keys`): which of them the organisation attributes the
+    # visit to may change. And its client: a visit counts through its participants.
+    _note_changed(instance, instance.visit_id)
 
 
 # --- Counting rules and departments -----------------------------------------------------------

@@ -1,12 +1,11 @@
 """The campaign's figures as the pages show them: the leaderboard, the front page, the report and
 the rule-change preview all read them here.
 
-They come from the small tables `leaderboard.models` keeps per unit and day, per visitor, per
-unit's tally and per client, read whole in a fixed number of queries whatever the number of
-visits; the parts a change has marked stale and that are not yet recomputed are computed from the
-source tables instead (`leaderboard.tallies`), so what a page shows always equals a computation
-from scratch. The roster (headcounts, leaders), unit names and the campaign's weights are read
-live.
+They come from the small tables `leaderboard.models` keeps per unit and day, per visitor and
+per client, read whole in a fixed number of queries whatever the number of visits; the rows a
+change has marked stale and that are not yet recomputed are computed from the source tables
+instead (`leaderboard.tallies`), so what a page shows always equals a computation from scratch.
+The roster (headcounts, leaders), unit names and the campaign's weights are read live.
 """
 
 import datetime as dt
@@ -20,14 +19,7 @@ from django.utils import timezone
 
 from campaign.models import Campaign, Client, RosterEntry, Theme, Unit
 from leaderboard import scoring, tallies
-from leaderboard.models import (
-    ClientReached,
-    IdeaTally,
-    StaleFigures,
-    UnitDay,
-    UnitTally,
-    UnitVisitor,
-)
+from leaderboard.models import ClientReached, StaleFigures, UnitDay, UnitVisitor
 
 UNITS = "units"
 DEPARTMENTS = "departments"
@@ -45,8 +37,11 @@ DAY_FIELDS = (
     "org_visits",
     "org_ideas",
     "org_accepted",
+    "planned",
+    "cancelled",
+    "done",
+    *[f"rating_{n}" for n in range(1, 6)],
 )
-TALLY_FIELDS = ("unit_id", "planned", "cancelled", "done", *[f"rating_{n}" for n in range(1, 6)])
 
 
 @dataclass(frozen=True)
@@ -180,67 +175,70 @@ class Figures:
     def __init__(self, campaign: Campaign, *, from_source: bool = False):
         self.campaign = campaign
         notes = StaleFigures.objects.filter(campaign=campaign).values_list(
-            "unit_id", "client_id", "everything"
+            "unit_id", "day", "staff_id", "client_id", "everything"
         )
         if from_source:
-            notes = [(None, None, True)]
+            notes = [(None, None, None, None, True)]
         self.everything_stale = False
-        self.stale_units: set[int] = set()
-        self.stale_clients: set[int] = set()
-        for unit_id, client_id, everything in notes:
+        self.stale = tallies.Keys()
+        for unit_id, day, staff_id, client_id, everything in notes:
             if everything:
                 self.everything_stale = True
             elif client_id is not None:
-                self.stale_clients.add(client_id)
-            else:
-                self.stale_units.add(unit_id)
-
-    def _stored(self, model):
-        return model.objects.filter(campaign=self.campaign).exclude(unit_id__in=self.stale_units)
+                self.stale.clients.add(client_id)
+            elif staff_id is not None:
+                self.stale.visitors.add((unit_id, staff_id))
+            elif day is not None:
+                self.stale.days.add((unit_id, day))
 
     @cached_property
-    def _fresh(self) -> tallies.UnitRows:
+    def _fresh_days(self) -> list[UnitDay]:
+        return tallies.day_rows(self.campaign, None if self.everything_stale else self.stale.days)
+
+    def _day_rows(self, fields: tuple[str, ...]) -> list[tuple]:
+        """`fields` (the first two: unit and day) of every unit's every day."""
+        fresh = [tuple(getattr(row, name) for name in fields) for row in self._fresh_days]
         if self.everything_stale:
-            return tallies.unit_rows(self.campaign)
-        if self.stale_units:
-            return tallies.unit_rows(self.campaign, self.stale_units)
-        return tallies.UnitRows()
+            return fresh
+        stored = UnitDay.objects.filter(campaign=self.campaign).values_list(*fields)
+        return [row for row in stored if row[:2] not in self.stale.days] + fresh
 
     @cached_property
     def days(self) -> list[tuple]:
-        fresh = [tuple(getattr(row, name) for name in DAY_FIELDS) for row in self._fresh.days]
-        if self.everything_stale:
-            return fresh
-        return [*self._stored(UnitDay).values_list(*DAY_FIELDS), *fresh]
+        return self._day_rows(DAY_FIELDS)
+
+    @cached_property
+    def idea_tallies(self) -> list[tuple[int | None, str, bool, int]]:
+        """(theme, status, whether they count, ideas) of counted visits."""
+        tallied: Counter = Counter()
+        for _unit, _day, tally in self._day_rows(("unit_id", "day", "idea_tally")):
+            tallied.update(tally)
+        rows = []
+        for key, ideas in tallied.items():
+            theme, status, counts = key.split("|")
+            rows.append((int(theme) or None, status, counts == "1", ideas))
+        return rows
 
     @cached_property
     def visitors(self) -> list[tuple[int, int, dt.date]]:
         """(unit, staff, first day)."""
-        fresh = [(row.unit_id, row.staff_id, row.first_day) for row in self._fresh.visitors]
+        keys = None if self.everything_stale else self.stale.visitors
+        fresh = [
+            (row.unit_id, row.staff_id, row.first_day)
+            for row in tallies.visitor_rows(self.campaign, keys)
+            if row.first_day
+        ]
         if self.everything_stale:
             return fresh
-        stored = self._stored(UnitVisitor).values_list("unit_id", "staff_id", "first_day")
-        return [*stored, *fresh]
-
-    @cached_property
-    def visit_tallies(self) -> list[tuple]:
-        fresh = [tuple(getattr(row, name) for name in TALLY_FIELDS) for row in self._fresh.tallies]
-        if self.everything_stale:
-            return fresh
-        return [*self._stored(UnitTally).values_list(*TALLY_FIELDS), *fresh]
-
-    @cached_property
-    def idea_tallies(self) -> list[tuple[int | None, str, bool, int]]:
-        """(theme, status, whether they count, ideas)."""
-        fresh = [(row.theme_id, row.status, row.counts, row.ideas) for row in self._fresh.ideas]
-        if self.everything_stale:
-            return fresh
-        stored = self._stored(IdeaTally).values_list("theme_id", "status", "counts", "ideas")
-        return [*stored, *fresh]
+        stored = UnitVisitor.objects.filter(
+            campaign=self.campaign, first_day__isnull=False
+        ).values_list("unit_id", "staff_id", "first_day")
+        return [row for row in stored if row[:2] not in self.stale.visitors] + fresh
 
     def visit_tally(self) -> tuple[int, ...]:
         """The organisation's (planned, cancelled, done, rating_1 … rating_5) visits."""
-        columns = [row[1:] for row in self.visit_tallies]
+        start = DAY_FIELDS.index("planned")
+        columns = [row[start:] for row in self.days]
         return tuple(sum(column) for column in zip(*columns, strict=True)) or (0,) * 8
 
     @cached_property
@@ -251,9 +249,9 @@ class Figures:
             return {row.client_id: row.first_day for row in rows if row.first_day}
         stored = ClientReached.objects.filter(
             campaign=self.campaign, first_day__isnull=False
-        ).exclude(client_id__in=self.stale_clients)
+        ).exclude(client_id__in=self.stale.clients)
         reached = dict(stored.values_list("client_id", "first_day"))
-        for row in tallies.client_rows(self.campaign, self.stale_clients):
+        for row in tallies.client_rows(self.campaign, self.stale.clients):
             if row.first_day:
                 reached[row.client_id] = row.first_day
         return reached

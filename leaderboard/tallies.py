@@ -1,12 +1,14 @@
 """The campaign's figure rows computed from the source tables: what `leaderboard.models` stores.
 
-Reads only. `unit_rows` gives every row of a set of units (or of all of them), `client_rows`
-every row of a set of clients. Whether a visit or an idea counts is asked of its QuerySet
-(`VisitQuerySet.counted`, `IdeaQuerySet.counted`); this module only sums.
+Reads only. `day_rows`, `visitor_rows` and `client_rows` give the rows of the given keys (or all
+of a campaign's), `visit_keys` the keys a visit contributes to as the tables hold it now. Whether
+a visit or an idea counts is asked of its QuerySet (`VisitQuerySet.counted`,
+`IdeaQuerySet.counted`), and the day an idea starts to count too (`with_counting_day`); this
+module only sums.
 
-A visit counts through its participants: each is credited to a unit. A unit's rows depend on its
-own visits and, through the attribution of joint visits, on the other units of those visits; a
-change to a visit therefore marks every unit the visit is credited to. (A visit without any
+A visit counts through its participants: it is credited to each of their units. A unit's day
+also depends on the visit's other units (which of them the organisation and the department
+attribute it to), so a change to a visit touches the days of all its units. (A visit without any
 participant, which only hand-edited rows can make, counts nowhere.)
 """
 
@@ -19,32 +21,59 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, Outer
 
 from campaign.models import Campaign
 from ideas.models import IS_ACCEPTED, Idea
-from leaderboard.models import ClientReached, IdeaTally, UnitDay, UnitTally, UnitVisitor
+from leaderboard.models import ClientReached, UnitDay, UnitVisitor
 from visits.models import Visit, VisitParticipant
 from visits.rules import VisitStatus
 
-# Units are recomputed in groups of this many, so that rebuilding a large campaign holds a
-# bounded share of its rows in memory at a time.
+DayKey = tuple[int, dt.date]  # (unit, day)
+VisitorKey = tuple[int, int]  # (unit, staff)
+# A large campaign is recomputed this many units at a time, so that the rows held in memory stay
+# a bounded share of it.
 BATCH_UNITS = 10
 
 
 @dataclass
-class UnitRows:
-    days: list[UnitDay] = field(default_factory=list)
-    visitors: list[UnitVisitor] = field(default_factory=list)
-    tallies: list[UnitTally] = field(default_factory=list)
-    ideas: list[IdeaTally] = field(default_factory=list)
+class Keys:
+    """The figure rows a change touches."""
 
-    def extend(self, other: "UnitRows") -> None:
-        self.days += other.days
-        self.visitors += other.visitors
-        self.tallies += other.tallies
-        self.ideas += other.ideas
+    days: set[DayKey] = field(default_factory=set)
+    visitors: set[VisitorKey] = field(default_factory=set)
+    clients: set[int] = field(default_factory=set)
+
+    def update(self, other: "Keys") -> None:
+        self.days |= other.days
+        self.visitors |= other.visitors
+        self.clients |= other.clients
 
 
-def campaign_units(campaign: Campaign) -> set[int]:
-    """Every unit that has figures in the campaign: the units its visits are credited to."""
-    return set(
+def visit_keys(visit_id: int) -> tuple[int | None, Keys]:
+    """The campaign of a visit and the rows it contributes to, as the tables hold it now: each of
+    its units on its day and on the days its ideas count, each participant in their unit, and its
+    client. (None, no keys) once the visit is gone."""
+    visit = Visit.objects.filter(pk=visit_id).values_list("campaign_id", "client_id", "visited_on")
+    found = visit.first()
+    if found is None:
+        return None, Keys()
+    campaign_id, client_id, day = found
+    participations = set(
+        VisitParticipant.objects.filter(visit_id=visit_id).values_list("unit_id", "staff_id")
+    )
+    days = {day} | set(
+        Idea.objects.filter(visit_id=visit_id)
+        .with_counting_day()
+        .values_list("counting_day", flat=True)
+    )
+    units = {unit for unit, _staff in participations}
+    return campaign_id, Keys(
+        days={(unit, d) for unit in units for d in days},
+        visitors=participations,
+        clients={client_id},
+    )
+
+
+def campaign_units(campaign: Campaign) -> list[int]:
+    """Every unit a visit of the campaign is credited to."""
+    return sorted(
         VisitParticipant.objects.filter(visit__campaign=campaign)
         .values_list("unit_id", flat=True)
         .distinct()
@@ -52,60 +81,63 @@ def campaign_units(campaign: Campaign) -> set[int]:
     )
 
 
-def _touching(campaign: Campaign, units: set[int]):
-    """The campaign's visits credited to one of `units`."""
+def day_rows(campaign: Campaign, keys: Iterable[DayKey] | None = None) -> list[UnitDay]:
+    """The rows of `keys` (every unit's every day when None), as a computation from scratch
+    would store them; a key without visits or ideas gets a row of zeros."""
+    if keys is None:
+        units = campaign_units(campaign)
+        rows: list[UnitDay] = []
+        for start in range(0, len(units), BATCH_UNITS):
+            rows += _day_rows(campaign, set(units[start : start + BATCH_UNITS]), None).values()
+        return rows
+    keys = set(keys)
+    if not keys:
+        return []
+    found = _day_rows(campaign, {unit for unit, _day in keys}, {day for _unit, day in keys})
+    return [
+        found.get(key) or UnitDay(campaign=campaign, unit_id=key[0], day=key[1])
+        for key in sorted(keys)
+    ]
+
+
+def _day_rows(campaign: Campaign, units: set[int], days: set[dt.date] | None) -> dict:
+    """The rows of these units (on these days, or on all) that have something to count."""
     credited = VisitParticipant.objects.filter(unit_id__in=units).values("visit_id")
-    return Visit.objects.in_campaign(campaign).filter(pk__in=credited)
-
-
-def _counted_with_participants(campaign: Campaign):
-    return (
-        Visit.objects.in_campaign(campaign)
-        .counted()
-        .filter(Exists(VisitParticipant.objects.filter(visit=OuterRef("pk"))))
+    visits = Visit.objects.in_campaign(campaign).filter(pk__in=credited)
+    day_visits = visits if days is None else visits.filter(visited_on__in=days)
+    ideas = Idea.objects.of_counted_visits().filter(visit__in=visits).with_counting_day()
+    if days is not None:
+        ideas = ideas.filter(counting_day__in=days)
+    idea_rows = list(
+        ideas.annotate(
+            counts=Exists(Idea.objects.counted().filter(pk=OuterRef("pk"))),
+            accepted=ExpressionWrapper(IS_ACCEPTED, output_field=BooleanField()),
+        ).values_list("visit_id", "status", "theme_id", "counting_day", "counts", "accepted")
     )
+    visit_rows = list(day_visits.values_list("pk", "visited_on", "status", "benefit_rating"))
+    counted = set(day_visits.counted().values_list("pk", flat=True))
 
-
-def unit_rows(campaign: Campaign, units: Iterable[int] | None = None) -> UnitRows:
-    """Every figure row of `units` (all units of the campaign when None), as a fresh computation
-    from the visits, participants and ideas would store it."""
-    wanted = campaign_units(campaign) if units is None else set(units)
-    ordered = sorted(wanted)
-    rows = UnitRows()
-    for start in range(0, len(ordered), BATCH_UNITS):
-        rows.extend(_unit_rows(campaign, set(ordered[start : start + BATCH_UNITS])))
-    return rows
-
-
-def _unit_rows(campaign: Campaign, units: set[int]) -> UnitRows:
-    touching = _touching(campaign, units)
     credits: dict[int, dict[int, int]] = defaultdict(dict)  # visit → unit → department
-    staff_of: dict[int, list[tuple[int, int]]] = defaultdict(list)  # visit → (unit, staff)
-    for visit_id, unit_id, staff_id, parent_id in VisitParticipant.objects.filter(
-        visit__in=touching
-    ).values_list("visit_id", "unit_id", "staff_id", "unit__parent_id"):
-        credits[visit_id][unit_id] = parent_id or unit_id
-        staff_of[visit_id].append((unit_id, staff_id))
-    counted = set(touching.counted().values_list("pk", flat=True))
+    for source in (day_visits.values("pk"), ideas.values("visit_id")):
+        for visit_id, unit_id, parent_id in VisitParticipant.objects.filter(
+            visit__in=source
+        ).values_list("visit_id", "unit_id", "unit__parent_id"):
+            credits[visit_id][unit_id] = parent_id or unit_id
 
-    days: dict[tuple[int, dt.date], UnitDay] = {}
-    visitors: dict[tuple[int, int], UnitVisitor] = {}
-    tallies = {unit: UnitTally(campaign=campaign, unit_id=unit) for unit in units}
-    ideas: dict[tuple[int, int | None, str, bool], IdeaTally] = {}
+    rows: dict[DayKey, UnitDay] = {}
 
-    def day_row(unit: int, day: dt.date) -> UnitDay:
-        key = (unit, day)
-        if key not in days:
-            days[key] = UnitDay(campaign=campaign, unit_id=unit, day=day)
-        return days[key]
+    def row(unit: int, day: dt.date) -> UnitDay:
+        if (unit, day) not in rows:
+            rows[(unit, day)] = UnitDay(campaign=campaign, unit_id=unit, day=day, idea_tally={})
+        return rows[(unit, day)]
 
     def attributed(visit_id: int):
-        """(unit, the unit the organisation attributes the visit to, the one its department
-        does) for each of the visit's units that is being computed."""
+        """(unit, whether the organisation attributes the visit to it, whether its department
+        does) for each of the visit's units being computed."""
         visit_credits = credits.get(visit_id)
         if not visit_credits:
-            # Its participants were added after they were read: that change has noted its units
-            # and will recompute them once this refresh lets go of them.
+            # Its participants were added after they were read: that change has noted its rows
+            # and will recompute them once this computation's refresh lets go of them.
             return
         org_unit = min(visit_credits)
         first_in_department: dict[int, int] = {}
@@ -115,90 +147,91 @@ def _unit_rows(campaign: Campaign, units: set[int]) -> UnitRows:
             if unit in units:
                 yield unit, unit == org_unit, first_in_department[department] == unit
 
-    for visit_id, day, status, rating in touching.values_list(
-        "pk", "visited_on", "status", "benefit_rating"
-    ):
+    for visit_id, day, status, rating in visit_rows:
         counts = visit_id in counted
-        for unit, for_org, _for_department in attributed(visit_id):
+        for unit, for_org, for_department in attributed(visit_id):
+            figures = row(unit, day)
             if for_org:
-                tally = tallies[unit]
                 if status == VisitStatus.PLANNED:
-                    tally.planned += 1
+                    figures.planned += 1
                 elif status == VisitStatus.CANCELLED:
-                    tally.cancelled += 1
+                    figures.cancelled += 1
                 else:
-                    tally.done += 1
+                    figures.done += 1
                 if counts and rating:
-                    setattr(tally, f"rating_{rating}", getattr(tally, f"rating_{rating}") + 1)
-        if not counts:
-            continue
-        for unit, for_org, for_department in attributed(visit_id):
-            row = day_row(unit, day)
-            row.visits += 1
-            row.dept_visits += for_department
-            row.org_visits += for_org
-        for unit, staff in staff_of.get(visit_id, ()):
-            if unit in units:
-                visitor = visitors.get((unit, staff))
-                if visitor is None:
-                    visitors[(unit, staff)] = UnitVisitor(
-                        campaign=campaign, unit_id=unit, staff_id=staff, first_day=day
-                    )
-                elif day < visitor.first_day:
-                    visitor.first_day = day
+                    name = f"rating_{rating}"
+                    setattr(figures, name, getattr(figures, name) + 1)
+            if counts:
+                figures.visits += 1
+                figures.dept_visits += for_department
+                figures.org_visits += for_org
 
-    for visit_id, status, theme_id, day, counts, accepted in (
-        Idea.objects.of_counted_visits()
-        .filter(visit__in=touching)
-        .with_counting_day()
-        .annotate(
-            counts=Exists(Idea.objects.counted().filter(pk=OuterRef("pk"))),
-            accepted=ExpressionWrapper(IS_ACCEPTED, output_field=BooleanField()),
-        )
-        .values_list("visit_id", "status", "theme_id", "counting_day", "counts", "accepted")
-    ):
+    for visit_id, status, theme_id, day, counts, accepted in idea_rows:
         for unit, for_org, for_department in attributed(visit_id):
+            figures = row(unit, day)
             if for_org:
-                key = (unit, theme_id, status, counts)
-                if key not in ideas:
-                    ideas[key] = IdeaTally(
-                        campaign=campaign,
-                        unit_id=unit,
-                        theme_id=theme_id,
-                        status=status,
-                        counts=counts,
-                        ideas=0,
-                    )
-                ideas[key].ideas += 1
-            if not counts:
-                continue
-            row = day_row(unit, day)
-            row.ideas += 1
-            row.accepted += accepted
-            row.dept_ideas += for_department
-            row.dept_accepted += for_department and accepted
-            row.org_ideas += for_org
-            row.org_accepted += for_org and accepted
+                key = f"{theme_id or 0}|{status}|{int(counts)}"
+                figures.idea_tally[key] = figures.idea_tally.get(key, 0) + 1
+            if counts:
+                figures.ideas += 1
+                figures.accepted += accepted
+                figures.dept_ideas += for_department
+                figures.dept_accepted += for_department and accepted
+                figures.org_ideas += for_org
+                figures.org_accepted += for_org and accepted
+    return rows
 
-    return UnitRows(
-        days=list(days.values()),
-        visitors=list(visitors.values()),
-        tallies=list(tallies.values()),
-        ideas=list(ideas.values()),
+
+def visitor_rows(campaign: Campaign, keys: Iterable[VisitorKey] | None = None) -> list:
+    """UnitVisitor rows of `keys` (of everyone credited on a counted visit when None): the day
+    of the person's first counted visit credited to the unit, None when there is none."""
+    credited = VisitParticipant.objects.filter(
+        visit__in=Visit.objects.in_campaign(campaign).counted()
     )
+    if keys is not None:
+        keys = set(keys)
+        if not keys:
+            return []
+        credited = credited.filter(
+            unit_id__in={unit for unit, _staff in keys},
+            staff_id__in={staff for _unit, staff in keys},
+        )
+    first = {
+        (unit, staff): day
+        for unit, staff, day in credited.values("unit_id", "staff_id")
+        .annotate(first_day=Min("visit__visited_on"))
+        .values_list("unit_id", "staff_id", "first_day")
+        .order_by()
+    }
+    wanted = sorted(first) if keys is None else sorted(keys)
+    return [
+        UnitVisitor(
+            campaign=campaign, unit_id=unit, staff_id=staff, first_day=first.get((unit, staff))
+        )
+        for unit, staff in wanted
+    ]
 
 
 def campaign_clients(campaign: Campaign) -> set[int]:
-    return set(Visit.objects.in_campaign(campaign).values_list("client_id", flat=True).distinct())
+    return set(
+        Visit.objects.in_campaign(campaign)
+        .values_list("client_id", flat=True)
+        .distinct()
+        .order_by()
+    )
 
 
 def client_rows(campaign: Campaign, clients: Iterable[int] | None = None) -> list[ClientReached]:
     """The clients of `clients` (every client visited in the campaign when None) and the day of
     their first counted visit; None for a client with no counted visit."""
     wanted = campaign_clients(campaign) if clients is None else set(clients)
+    counted = (
+        Visit.objects.in_campaign(campaign)
+        .counted()
+        .filter(Exists(VisitParticipant.objects.filter(visit=OuterRef("pk"))))
+    )
     first = dict(
-        _counted_with_participants(campaign)
-        .filter(client_id__in=wanted)
+        counted.filter(client_id__in=wanted)
         .values("client_id")
         .annotate(first_day=Min("visited_on"))
         .values_list("client_id", "first_day")

@@ -1,5 +1,4 @@
 import django.db.models.deletion
-import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
 
@@ -36,24 +35,14 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.CreateModel(
-            name='IdeaTally',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(max_length=16)),
-                ('counts', models.BooleanField()),
-                ('ideas', models.PositiveIntegerField()),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
-                ('theme', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.theme')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
-            ],
-        ),
-        migrations.CreateModel(
             name='StaleFigures',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField(null=True)),
                 ('everything', models.BooleanField(default=False)),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
                 ('client', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.client')),
+                ('staff', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
             ],
         ),
@@ -71,14 +60,6 @@ class Migration(migrations.Migration):
                 ('org_visits', models.PositiveIntegerField(default=0)),
                 ('org_ideas', models.PositiveIntegerField(default=0)),
                 ('org_accepted', models.PositiveIntegerField(default=0)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
-            ],
-        ),
-        migrations.CreateModel(
-            name='UnitTally',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('planned', models.PositiveIntegerField(default=0)),
                 ('cancelled', models.PositiveIntegerField(default=0)),
                 ('done', models.PositiveIntegerField(default=0)),
@@ -87,6 +68,7 @@ class Migration(migrations.Migration):
                 ('rating_3', models.PositiveIntegerField(default=0)),
                 ('rating_4', models.PositiveIntegerField(default=0)),
                 ('rating_5', models.PositiveIntegerField(default=0)),
+                ('idea_tally', models.JSONField(default=dict)),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
             ],
@@ -95,7 +77,7 @@ class Migration(migrations.Migration):
             name='UnitVisitor',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_day', models.DateField()),
+                ('first_day', models.DateField(null=True)),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
                 ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.unit')),
@@ -111,10 +93,6 @@ class Migration(migrations.Migration):
             model_name='clientreached',
             constraint=models.UniqueConstraint(fields=('campaign', 'client'), name='client_reached_once'),
         ),
-        migrations.AddConstraint(
-            model_name='ideatally',
-            constraint=models.UniqueConstraint(models.F('campaign'), models.F('unit'), django.db.models.functions.comparison.Coalesce('theme', models.Value(0)), models.F('status'), name='idea_tally_once'),
-        ),
         migrations.AddIndex(
             model_name='stalefigures',
             index=models.Index(fields=['campaign'], name='stale_figures_campaign_idx'),
@@ -122,14 +100,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='unitday',
             constraint=models.UniqueConstraint(fields=('campaign', 'unit', 'day'), name='unit_day_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='unittally',
-            constraint=models.UniqueConstraint(fields=('campaign', 'unit'), name='unit_tally_once'),
-        ),
-        migrations.AddIndex(
-            model_name='unitvisitor',
-            index=models.Index(fields=['campaign', 'staff'], name='unit_visitor_staff_idx'),
         ),
         migrations.AddConstraint(
             model_name='unitvisitor',

@@ -7,10 +7,12 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from campaign.models import Campaign
 from demo.seed import CURRENT_SLUG, seed_demo
 from ideas.models import Idea
+from leaderboard import tallies
 from leaderboard.models import StaleFigures, UnitDay, UnitVisitor
 from leaderboard.selectors import Figures, unit_standings
 from leaderboard.services import figures_refresh
@@ -32,22 +34,51 @@ def visits_of(campaign, code):
     return {s.unit.code: s.visits for s in unit_standings(campaign=campaign)}[code]
 
 
-def test_a_write_notes_the_units_it_touches_and_the_refresh_after_commit_works_them_off(
+def test_a_write_notes_the_rows_it_touches_and_the_refresh_after_commit_works_them_off(
     organisation, django_capture_on_commit_callbacks
 ):
     campaign = organisation.campaign
+    people = organisation.people
     figures_refresh()
     assert not StaleFigures.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        VisitFactory(
-            campaign=campaign, participants=[organisation.people["a1"], organisation.people["c2"]]
+        visit = VisitFactory(campaign=campaign, participants=[people["a1"], people["c2"]])
+        noted = set(
+            StaleFigures.objects.values_list("unit__code", "day", "staff__username", "client_id")
         )
-        noted = set(StaleFigures.objects.values_list("unit__code", flat=True))
 
-    assert {"A", "C"} <= noted
+    day = visit.visited_on
+    assert noted == {
+        ("A", day, None, None),
+        ("C", day, None, None),
+        ("A", None, people["a1"].username, None),
+        ("C", None, people["c2"].username, None),
+        (None, None, None, visit.client_id),
+    }
     assert not StaleFigures.objects.exists()
-    assert not Figures(campaign).stale_units
+    assert Figures(campaign).stale == tallies.Keys()
+    assert shown(campaign) == reference(campaign)
+
+
+def test_the_refresh_after_a_write_costs_the_same_in_a_larger_campaign(organisation):
+    campaign = organisation.campaign
+    people = organisation.people
+
+    def refresh_queries() -> int:
+        figures_refresh()
+        VisitFactory(campaign=campaign, participants=[people["a1"], people["b1"]])
+        with CaptureQueriesContext(connection) as queries:
+            figures_refresh()
+        return len(queries)
+
+    small = refresh_queries()
+    # Many more visits, ideas, visitors and units: a refresh of the whole campaign would read
+    # them in more queries.
+    for n in range(40):
+        person = StaffFactory(unit=UnitFactory()) if n % 2 else people[("a1", "b2")[n % 4 // 2]]
+        IdeaFactory(visit=VisitFactory(campaign=campaign, participants=[person]))
+    assert refresh_queries() == small
     assert shown(campaign) == reference(campaign)
 
 
