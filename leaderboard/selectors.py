@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from campaign.models import Campaign, Client, RosterEntry, Theme, Unit
 from leaderboard import scoring, tallies
-from leaderboard.models import ClientReached, StaleFigures, UnitDay, UnitVisitor
+from leaderboard.models import ClientReached, StaleFigures, UnitDay, UnitDayChange, UnitVisitor
 
 UNITS = "units"
 DEPARTMENTS = "departments"
@@ -169,39 +169,40 @@ class Leaderboard:
 class Figures:
     """A campaign's figure rows as plain tuples, each part read once, when first asked for.
 
+    The days are the stored rows and the changes not yet added into them, read together; the
+    visitors and clients are the stored rows, with those that notes mark stale computed afresh.
     `from_source` computes every part from the source tables instead of reading what is stored:
     for the rule-change preview, which tries proposed rules inside a transaction it rolls back."""
 
     def __init__(self, campaign: Campaign, *, from_source: bool = False):
         self.campaign = campaign
         notes = StaleFigures.objects.filter(campaign=campaign).values_list(
-            "unit_id", "day", "staff_id", "client_id", "everything"
+            "unit_id", "staff_id", "client_id", "everything"
         )
         if from_source:
-            notes = [(None, None, None, None, True)]
+            notes = [(None, None, None, True)]
         self.everything_stale = False
         self.stale = tallies.Keys()
-        for unit_id, day, staff_id, client_id, everything in notes:
+        for unit_id, staff_id, client_id, everything in notes:
             if everything:
                 self.everything_stale = True
             elif client_id is not None:
                 self.stale.clients.add(client_id)
             elif staff_id is not None:
                 self.stale.visitors.add((unit_id, staff_id))
-            elif day is not None:
-                self.stale.days.add((unit_id, day))
-
-    @cached_property
-    def _fresh_days(self) -> list[UnitDay]:
-        return tallies.day_rows(self.campaign, None if self.everything_stale else self.stale.days)
 
     def _day_rows(self, fields: tuple[str, ...]) -> list[tuple]:
-        """`fields` (the first two: unit and day) of every unit's every day."""
-        fresh = [tuple(getattr(row, name) for name in fields) for row in self._fresh_days]
+        """`fields` of every unit's every day, in one or more rows each (their sum is the day)."""
         if self.everything_stale:
-            return fresh
+            return [tuple(getattr(row, name) for name in fields) for row in self._computed_days]
         stored = UnitDay.objects.filter(campaign=self.campaign).values_list(*fields)
-        return [row for row in stored if row[:2] not in self.stale.days] + fresh
+        changes = UnitDayChange.objects.filter(campaign=self.campaign).values_list(*fields)
+        # One statement: a refresh adding changes into the rows is seen whole or not at all.
+        return list(stored.union(changes, all=True).order_by())
+
+    @cached_property
+    def _computed_days(self) -> list[UnitDay]:
+        return tallies.day_rows(self.campaign)
 
     @cached_property
     def days(self) -> list[tuple]:
@@ -211,12 +212,13 @@ class Figures:
     def idea_tallies(self) -> list[tuple[int | None, str, bool, int]]:
         """(theme, status, whether they count, ideas) of counted visits."""
         tallied: Counter = Counter()
-        for _unit, _day, tally in self._day_rows(("unit_id", "day", "idea_tally")):
+        for (tally,) in self._day_rows(("idea_tally",)):
             tallied.update(tally)
         rows = []
         for key, ideas in tallied.items():
             theme, status, counts = key.split("|")
-            rows.append((int(theme) or None, status, counts == "1", ideas))
+            if ideas:
+                rows.append((int(theme) or None, status, counts == "1", ideas))
         return rows
 
     @cached_property

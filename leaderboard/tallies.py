@@ -1,19 +1,19 @@
 """The campaign's figure rows computed from the source tables: what `leaderboard.models` stores.
 
-Reads only. `day_rows`, `visitor_rows` and `client_rows` give the rows of the given keys (or all
-of a campaign's), `visit_keys` the keys a visit contributes to as the tables hold it now. Whether
-a visit or an idea counts is asked of its QuerySet (`VisitQuerySet.counted`,
+Reads only. `visit_figures` gives what one visit contributes, `day_rows` the sum of every visit's
+(a whole campaign), `visitor_rows` and `client_rows` the first days of the given people and
+clients. Whether a visit or an idea counts is asked of its QuerySet (`VisitQuerySet.counted`,
 `IdeaQuerySet.counted`), and the day an idea starts to count too (`with_counting_day`); this
 module only sums.
 
-A visit counts through its participants: it is credited to each of their units. A unit's day
-also depends on the visit's other units (which of them the organisation and the department
-attribute it to), so a change to a visit touches the days of all its units. (A visit without any
-participant, which only hand-edited rows can make, counts nowhere.)
+A visit counts through its participants: it is credited to each of their units, and which of them
+the organisation and the department attribute it to depends on all of them, so a visit's
+contribution is always computed whole. (A visit without any participant, which only hand-edited
+rows can make, counts nowhere.)
 """
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -21,12 +21,17 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, Outer
 
 from campaign.models import Campaign
 from ideas.models import IS_ACCEPTED, Idea
-from leaderboard.models import ClientReached, UnitDay, UnitVisitor
+from leaderboard.models import ClientReached, DayCounts, UnitDay, UnitDayChange, UnitVisitor
 from visits.models import Visit, VisitParticipant
 from visits.rules import VisitStatus
 
 DayKey = tuple[int, dt.date]  # (unit, day)
 VisitorKey = tuple[int, int]  # (unit, staff)
+COUNTS = [
+    f.attname
+    for f in DayCounts._meta.get_fields()
+    if f.concrete and f.name not in {"id", "campaign", "unit", "day", "idea_tally"}
+]
 # A large campaign is recomputed this many units at a time, so that the rows held in memory stay
 # a bounded share of it.
 BATCH_UNITS = 10
@@ -34,41 +39,67 @@ BATCH_UNITS = 10
 
 @dataclass
 class Keys:
-    """The figure rows a change touches."""
+    """The visitor and client rows a change touches."""
 
-    days: set[DayKey] = field(default_factory=set)
     visitors: set[VisitorKey] = field(default_factory=set)
     clients: set[int] = field(default_factory=set)
 
     def update(self, other: "Keys") -> None:
-        self.days |= other.days
         self.visitors |= other.visitors
         self.clients |= other.clients
 
 
-def visit_keys(visit_id: int) -> tuple[int | None, Keys]:
-    """The campaign of a visit and the rows it contributes to, as the tables hold it now: each of
-    its units on its day and on the days its ideas count, each participant in their unit, and its
-    client. (None, no keys) once the visit is gone."""
-    visit = Visit.objects.filter(pk=visit_id).values_list("campaign_id", "client_id", "visited_on")
-    found = visit.first()
+@dataclass
+class VisitFigures:
+    """What one visit, as the tables hold it now, contributes to its campaign's figures."""
+
+    campaign_id: int
+    days: dict[DayKey, UnitDay]
+    keys: Keys
+
+
+def visit_figures(visit_id: int) -> VisitFigures | None:
+    """The visit's contribution to its units' days, and the visitors and client it touches; None
+    once the visit is gone."""
+    found = Visit.objects.filter(pk=visit_id).values_list("campaign_id", "client_id").first()
     if found is None:
-        return None, Keys()
-    campaign_id, client_id, day = found
-    participations = set(
-        VisitParticipant.objects.filter(visit_id=visit_id).values_list("unit_id", "staff_id")
+        return None
+    campaign_id, client_id = found
+    campaign = Campaign(pk=campaign_id)
+    days = _day_rows(campaign, Visit.objects.filter(pk=visit_id))
+    participations = VisitParticipant.objects.filter(visit_id=visit_id)
+    keys = Keys(
+        visitors=set(participations.values_list("unit_id", "staff_id")), clients={client_id}
     )
-    days = {day} | set(
-        Idea.objects.filter(visit_id=visit_id)
-        .with_counting_day()
-        .values_list("counting_day", flat=True)
-    )
-    units = {unit for unit, _staff in participations}
-    return campaign_id, Keys(
-        days={(unit, d) for unit in units for d in days},
-        visitors=participations,
-        clients={client_id},
-    )
+    return VisitFigures(campaign_id, days, keys)
+
+
+def day_changes(before: VisitFigures | None, after: VisitFigures | None) -> list[UnitDayChange]:
+    """What a write changed in the units' days: `after`'s contribution minus `before`'s."""
+    changes: dict[tuple[int, int, dt.date], UnitDayChange] = {}
+
+    def add(figures: VisitFigures | None, sign: int) -> None:
+        if figures is None:
+            return
+        for (unit, day), row in figures.days.items():
+            key = (figures.campaign_id, unit, day)
+            change = changes.setdefault(
+                key,
+                UnitDayChange(campaign_id=key[0], unit_id=unit, day=day, idea_tally={}),
+            )
+            for name in COUNTS:
+                setattr(change, name, getattr(change, name) + sign * getattr(row, name))
+            tally = Counter(change.idea_tally)
+            tally.update({name: sign * n for name, n in row.idea_tally.items()})
+            change.idea_tally = {name: n for name, n in tally.items() if n}
+
+    add(after, 1)
+    add(before, -1)
+    return [
+        change
+        for change in changes.values()
+        if change.idea_tally or any(getattr(change, name) for name in COUNTS)
+    ]
 
 
 def campaign_units(campaign: Campaign) -> list[int]:
@@ -81,44 +112,32 @@ def campaign_units(campaign: Campaign) -> list[int]:
     )
 
 
-def day_rows(campaign: Campaign, keys: Iterable[DayKey] | None = None) -> list[UnitDay]:
-    """The rows of `keys` (every unit's every day when None), as a computation from scratch
-    would store them; a key without visits or ideas gets a row of zeros."""
-    if keys is None:
-        units = campaign_units(campaign)
-        rows: list[UnitDay] = []
-        for start in range(0, len(units), BATCH_UNITS):
-            rows += _day_rows(campaign, set(units[start : start + BATCH_UNITS]), None).values()
-        return rows
-    keys = set(keys)
-    if not keys:
-        return []
-    found = _day_rows(campaign, {unit for unit, _day in keys}, {day for _unit, day in keys})
-    return [
-        found.get(key) or UnitDay(campaign=campaign, unit_id=key[0], day=key[1])
-        for key in sorted(keys)
-    ]
+def day_rows(campaign: Campaign) -> list[UnitDay]:
+    """Every unit's every day of the campaign, as a computation from scratch would store them."""
+    units = campaign_units(campaign)
+    rows: list[UnitDay] = []
+    for start in range(0, len(units), BATCH_UNITS):
+        batch = set(units[start : start + BATCH_UNITS])
+        credited = VisitParticipant.objects.filter(unit_id__in=batch).values("visit_id")
+        visits = Visit.objects.in_campaign(campaign).filter(pk__in=credited)
+        rows += _day_rows(campaign, visits, batch).values()
+    return rows
 
 
-def _day_rows(campaign: Campaign, units: set[int], days: set[dt.date] | None) -> dict:
-    """The rows of these units (on these days, or on all) that have something to count."""
-    credited = VisitParticipant.objects.filter(unit_id__in=units).values("visit_id")
-    visits = Visit.objects.in_campaign(campaign).filter(pk__in=credited)
-    day_visits = visits if days is None else visits.filter(visited_on__in=days)
+def _day_rows(campaign: Campaign, visits, units: set[int] | None = None) -> dict[DayKey, UnitDay]:
+    """The days that these visits count on, summed: of the given units, or of all theirs."""
     ideas = Idea.objects.of_counted_visits().filter(visit__in=visits).with_counting_day()
-    if days is not None:
-        ideas = ideas.filter(counting_day__in=days)
     idea_rows = list(
         ideas.annotate(
             counts=Exists(Idea.objects.counted().filter(pk=OuterRef("pk"))),
             accepted=ExpressionWrapper(IS_ACCEPTED, output_field=BooleanField()),
         ).values_list("visit_id", "status", "theme_id", "counting_day", "counts", "accepted")
     )
-    visit_rows = list(day_visits.values_list("pk", "visited_on", "status", "benefit_rating"))
-    counted = set(day_visits.counted().values_list("pk", flat=True))
+    visit_rows = list(visits.values_list("pk", "visited_on", "status", "benefit_rating"))
+    counted = set(visits.counted().values_list("pk", flat=True))
 
     credits: dict[int, dict[int, int]] = defaultdict(dict)  # visit → unit → department
-    for source in (day_visits.values("pk"), ideas.values("visit_id")):
+    for source in (visits.values("pk"), ideas.values("visit_id")):
         for visit_id, unit_id, parent_id in VisitParticipant.objects.filter(
             visit__in=source
         ).values_list("visit_id", "unit_id", "unit__parent_id"):
@@ -136,15 +155,13 @@ def _day_rows(campaign: Campaign, units: set[int], days: set[dt.date] | None) ->
         does) for each of the visit's units being computed."""
         visit_credits = credits.get(visit_id)
         if not visit_credits:
-            # Its participants were added after they were read: that change has noted its rows
-            # and will recompute them once this computation's refresh lets go of them.
-            return
+            return  # no participant: it counts nowhere
         org_unit = min(visit_credits)
         first_in_department: dict[int, int] = {}
         for unit, department in visit_credits.items():
             first_in_department[department] = min(unit, first_in_department.get(department, unit))
         for unit, department in visit_credits.items():
-            if unit in units:
+            if units is None or unit in units:
                 yield unit, unit == org_unit, first_in_department[department] == unit
 
     for visit_id, day, status, rating in visit_rows:

@@ -13,7 +13,7 @@ from campaign.models import Campaign
 from demo.seed import CURRENT_SLUG, seed_demo
 from ideas.models import Idea
 from leaderboard import tallies
-from leaderboard.models import StaleFigures, UnitDay, UnitVisitor
+from leaderboard.models import StaleFigures, UnitDay, UnitDayChange, UnitVisitor
 from leaderboard.selectors import Figures, unit_standings
 from leaderboard.services import figures_refresh
 from tests.factories import (
@@ -44,19 +44,25 @@ def test_a_write_notes_the_rows_it_touches_and_the_refresh_after_commit_works_th
 
     with django_capture_on_commit_callbacks(execute=True):
         visit = VisitFactory(campaign=campaign, participants=[people["a1"], people["c2"]])
-        noted = set(
-            StaleFigures.objects.values_list("unit__code", "day", "staff__username", "client_id")
-        )
+        noted = set(StaleFigures.objects.values_list("unit__code", "staff__username", "client_id"))
+        changed = {
+            (change.unit.code, change.day, change.visits, change.org_visits)
+            for change in UnitDayChange.objects.all()
+        }
 
     day = visit.visited_on
+    # The joint visit counts for both units, and for the organisation once: with the lower one.
+    first, second = sorted(["A", "C"], key=lambda code: organisation.units[code].pk)
+    assert sum(row[2] for row in changed if row[0] == first) == 1
+    assert {(code, day) for code, _day, _n, _org in changed} == {("A", day), ("C", day)}
+    assert sum(org for code, _day, _n, org in changed if code == second) == 0
     assert noted == {
-        ("A", day, None, None),
-        ("C", day, None, None),
-        ("A", None, people["a1"].username, None),
-        ("C", None, people["c2"].username, None),
-        (None, None, None, visit.client_id),
+        ("A", people["a1"].username, None),
+        ("C", people["c2"].username, None),
+        (None, None, visit.client_id),
     }
     assert not StaleFigures.objects.exists()
+    assert not UnitDayChange.objects.exists()
     assert Figures(campaign).stale == tallies.Keys()
     assert shown(campaign) == reference(campaign)
 
