@@ -50,6 +50,7 @@ test: install-dev compilemessages
 
 # Every performance figure at 1 000 000 visits (SCALE=0.01 for a quick run) beside its PostgreSQL
 # reference: generates the data once per scale (a few minutes), then measures. See README.
+# BENCH_ONLY=pages,lists,form,exports (any of them) measures only those sections.
 SCALE ?= 1
 bench: export DATABASE_URL = $(BENCH_DATABASE_URL)
 bench: export SECRET_KEY ?= bench-only-secret-key

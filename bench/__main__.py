@@ -34,6 +34,8 @@ RUNS = 15
 LOOP_RUNS = 10
 WRITERS = 20
 WRITER_PAUSE = 1.0  # seconds between two visits of one writer: 20 visits a second in all
+# BENCH_ONLY=pages,lists measures only those sections; the figures check always runs.
+SECTIONS = "pages,lists,form,exports"
 OUT = Path(__file__).resolve().parent.parent / "var" / "bench"
 
 
@@ -175,6 +177,7 @@ def _writer(stop_at: float, campaign_id: int, seed: int, acknowledged) -> None:
 def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     scale = float(os.environ.get("SCALE", "1"))
+    sections = set(os.environ.get("BENCH_ONLY", SECTIONS).split(","))
     generate = ensure_database(url, scale)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -278,191 +281,210 @@ def main() -> None:
         rows.append(Row(figure, ms, "ms", reference_ms, plain, f"< {target_ms} ms", ms < target_ms))
         return ms
 
-    leaderboard = campaign.get_absolute_url()
-    report = f"/campaigns/{campaign.slug}/report/"
-    page_row("Leaderboard, warm", as_staff, leaderboard, 100)
-    page_row("Leaderboard, departments", as_staff, leaderboard + "?level=departments", 100)
-    page_row("Front page", as_staff, "/", 100)
-    page_row("Campaign report", as_coordinator, report, 100)
+    stored_once = True
+    if "pages" in sections:
+        leaderboard = campaign.get_absolute_url()
+        report = f"/campaigns/{campaign.slug}/report/"
+        page_row("Leaderboard, warm", as_staff, leaderboard, 100)
+        page_row("Leaderboard, departments", as_staff, leaderboard + "?level=departments", 100)
+        page_row("Front page", as_staff, "/", 100)
+        page_row("Campaign report", as_coordinator, report, 100)
 
-    # --- Log a visit through the form, then view the page ------------------------------------
-    def loop_row(figure, client, path):
-        post_times, page_times = [], []
-        for _run in range(LOOP_RUNS):
-            form = get(as_staff, "/visits/new/").decode()
-            token = form.split('name="submission_token" value="')[1].split('"')[0]
+        # --- Log a visit through the form, then view the page ------------------------------------
+        def loop_row(figure, client, path):
+            post_times, page_times = [], []
+            for _run in range(LOOP_RUNS):
+                form = get(as_staff, "/visits/new/").decode()
+                token = form.split('name="submission_token" value="')[1].split('"')[0]
+                started = time.perf_counter()
+                response = as_staff.post(
+                    "/visits/new/",
+                    {
+                        "submission_token": token,
+                        "client": str(_a_client_id()),
+                        "visited_on": campaign.starts_on.isoformat(),
+                        "minutes": "60",
+                        "is_remote": "False",
+                        "listened_most": "on",
+                        "not_without_campaign": "on",
+                        "same_day_confirmed": "on",
+                        "ideas-TOTAL_FORMS": "1",
+                        "ideas-INITIAL_FORMS": "0",
+                        "ideas-0-title": "Mittaus",
+                    },
+                )
+                post_times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 302, response.content[:3000]
+                started = time.perf_counter()
+                get(client, path)
+                page_times.append((time.perf_counter() - started) * 1000)
+            ms = statistics.median(page_times)
+            rows.append(Row(figure, ms, "ms", reference_ms, plain, "< 100 ms", ms < 100))
+            return statistics.median(post_times)
+
+        def _a_client_id():
+            return count("SELECT min(id) FROM campaign_client")
+
+        post_ms = loop_row("Leaderboard after logging a visit (loop)", as_staff, leaderboard)
+        loop_row("Front page after logging a visit (loop)", as_staff, "/")
+        loop_row("Campaign report after logging a visit (loop)", as_coordinator, report)
+        rows.append(Row("Logging a visit through the form (POST)", post_ms, "ms"))
+
+        # --- While 20 writers log visits ---------------------------------------------------------
+        context = multiprocessing.get_context("fork")
+        acknowledged = context.Value("i", 0)
+        duration = max(10.0, 30.0 * min(1.0, scale * 10))
+        stop_at = time.time() + duration
+        writers = [
+            context.Process(target=_writer, args=(stop_at, campaign.pk, n, acknowledged))
+            for n in range(WRITERS)
+        ]
+        before = count("SELECT count(*) FROM visits_visit WHERE campaign_id = %s", [campaign.pk])
+        connections.close_all()  # a forked writer must not share this process's connection
+        for writer in writers:
+            writer.start()
+        time.sleep(2)
+        under_load = []
+        while time.time() < stop_at - 1:
             started = time.perf_counter()
-            response = as_staff.post(
-                "/visits/new/",
-                {
-                    "submission_token": token,
-                    "client": str(_a_client_id()),
-                    "visited_on": campaign.starts_on.isoformat(),
-                    "minutes": "60",
-                    "is_remote": "False",
-                    "listened_most": "on",
-                    "not_without_campaign": "on",
-                    "same_day_confirmed": "on",
-                    "ideas-TOTAL_FORMS": "1",
-                    "ideas-INITIAL_FORMS": "0",
-                    "ideas-0-title": "Mittaus",
-                },
+            get(as_staff, leaderboard)
+            under_load.append((time.perf_counter() - started) * 1000)
+        for writer in writers:
+            writer.join()
+        after = count("SELECT count(*) FROM visits_visit WHERE campaign_id = %s", [campaign.pk])
+        ms = statistics.median(under_load)
+        rows.append(
+            Row(
+                f"Leaderboard while {WRITERS} writers log visits",
+                ms,
+                "ms",
+                reference_ms,
+                plain,
+                "< 100 ms",
+                ms < 100,
             )
-            post_times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 302, response.content[:3000]
+        )
+        stored_once = after - before == acknowledged.value
+        rows.append(
+            Row(
+                f"Visits the writers logged ({acknowledged.value} acknowledged, {after - before} "
+                "stored)",
+                (after - before) / duration,
+                "per s",
+                target="each stored once",
+                met=stored_once,
+            )
+        )
+
+    if "lists" in sections:
+        # --- Lists -------------------------------------------------------------------------------
+        list_reference, _times = median_ms(
+            lambda: count(
+                "SELECT count(*) FROM visits_visit WHERE campaign_id = %s", [campaign.pk]
+            ),
+            runs=5,
+        )
+        scan = "plain SQL count of the campaign's visits"
+
+        def list_row(figure, path):
+            get(as_coordinator, path)
+            ms, _times = median_ms(lambda: get(as_coordinator, path), runs=5)
+            rows.append(Row(figure, ms, "ms", list_reference, scan, "< 150 ms", ms < 150))
+
+        placeholders = {
+            "__unit__": str(viewer.unit_id),
+            "__start__": campaign.starts_on.isoformat(),
+            "__theme__": str(count("SELECT min(id) FROM campaign_theme")),
+        }
+
+        def filled(query: str) -> str:
+            for placeholder, value in placeholders.items():
+                query = query.replace(placeholder, value)
+            return query
+
+        list_row("Visit list, first page", "/visits/")
+        for name, query in LIST_FILTERS["visits"]:
+            list_row(f"Visit list, {name}", f"/visits/?{filled(query)}")
+        for column in VISIT_SORTS:
+            list_row(f"Visit list, sorted by {column}", f"/visits/?sort={column}")
+            list_row(f"Visit list, sorted by {column}, reversed", f"/visits/?sort=-{column}")
+        list_row("Visit list, a deep page", "/visits/?page=400")
+        list_row("Idea list, first page", "/ideas/")
+        for name, query in LIST_FILTERS["ideas"]:
+            list_row(f"Idea list, {name}", f"/ideas/?{filled(query)}")
+        for column in IDEA_SORTS:
+            list_row(f"Idea list, sorted by {column}", f"/ideas/?sort={column}")
+            list_row(f"Idea list, sorted by {column}, reversed", f"/ideas/?sort=-{column}")
+        list_row("Idea list, a deep page", "/ideas/?page=400")
+
+    if "form" in sections:
+        # --- The visit form ----------------------------------------------------------------------
+        form = get(as_staff, "/visits/new/")
+        ms, _times = median_ms(lambda: get(as_staff, "/visits/new/"))
+        rows.append(Row("Visit form", ms, "ms", target="< 100 ms", met=ms < 100))
+        rows.append(
+            Row(
+                "Visit form, size",
+                len(form) / 1024,
+                "KB",
+                target="< 100 KB",
+                met=len(form) < 102400,
+            )
+        )
+
+    if "exports" in sections:
+        # --- Exports -----------------------------------------------------------------------------
+        every_campaign = "?campaign="
+        copy_ms = _copy_ms(connection)
+        started = time.perf_counter()
+        size = len(get(as_coordinator, "/ideas/export.csv" + every_campaign))
+        csv_ms = (time.perf_counter() - started) * 1000
+        rows.append(
+            Row(
+                f"CSV export of every idea ({size / 2**20:.0f} MB)",
+                csv_ms,
+                "ms",
+                copy_ms,
+                "COPY of the same rows",
+                "< 2 × COPY",
+                csv_ms < 2 * copy_ms,
+            )
+        )
+        with PeakMemory() as memory:
             started = time.perf_counter()
-            get(client, path)
-            page_times.append((time.perf_counter() - started) * 1000)
-        ms = statistics.median(page_times)
-        rows.append(Row(figure, ms, "ms", reference_ms, plain, "< 100 ms", ms < 100))
-        return statistics.median(post_times)
-
-    def _a_client_id():
-        return count("SELECT min(id) FROM campaign_client")
-
-    post_ms = loop_row("Leaderboard after logging a visit (loop)", as_staff, leaderboard)
-    loop_row("Front page after logging a visit (loop)", as_staff, "/")
-    loop_row("Campaign report after logging a visit (loop)", as_coordinator, report)
-    rows.append(Row("Logging a visit through the form (POST)", post_ms, "ms"))
-
-    # --- While 20 writers log visits ---------------------------------------------------------
-    context = multiprocessing.get_context("fork")
-    acknowledged = context.Value("i", 0)
-    duration = max(10.0, 30.0 * min(1.0, scale * 10))
-    stop_at = time.time() + duration
-    writers = [
-        context.Process(target=_writer, args=(stop_at, campaign.pk, n, acknowledged))
-        for n in range(WRITERS)
-    ]
-    before = count("SELECT count(*) FROM visits_visit WHERE campaign_id = %s", [campaign.pk])
-    connections.close_all()  # a forked writer must not share this process's connection
-    for writer in writers:
-        writer.start()
-    time.sleep(2)
-    under_load = []
-    while time.time() < stop_at - 1:
-        started = time.perf_counter()
-        get(as_staff, leaderboard)
-        under_load.append((time.perf_counter() - started) * 1000)
-    for writer in writers:
-        writer.join()
-    after = count("SELECT count(*) FROM visits_visit WHERE campaign_id = %s", [campaign.pk])
-    ms = statistics.median(under_load)
-    rows.append(
-        Row(
-            f"Leaderboard while {WRITERS} writers log visits",
-            ms,
-            "ms",
-            reference_ms,
-            plain,
-            "< 100 ms",
-            ms < 100,
+            response = as_coordinator.get("/ideas/export.xlsx" + every_campaign)
+            stream = iter(response.streaming_content)
+            next(stream)
+            first_byte = (time.perf_counter() - started) * 1000
+            size = sum(len(chunk) for chunk in stream)
+            xlsx_ms = (time.perf_counter() - started) * 1000
+        rows.append(
+            Row(
+                "XLSX export, first byte",
+                first_byte,
+                "ms",
+                target="< 1000 ms",
+                met=first_byte < 1000,
+            )
         )
-    )
-    stored_once = after - before == acknowledged.value
-    rows.append(
-        Row(
-            f"Visits the writers logged ({acknowledged.value} acknowledged, {after - before} "
-            "stored)",
-            (after - before) / duration,
-            "per s",
-            target="each stored once",
-            met=stored_once,
+        rows.append(
+            Row(
+                f"XLSX export of every idea ({size / 2**20:.0f} MB)",
+                xlsx_ms,
+                "ms",
+                copy_ms,
+                "COPY of the same rows",
+            )
         )
-    )
-
-    # --- Lists ---------------------------------------------------------------------------------
-    list_reference, _times = median_ms(
-        lambda: count("SELECT count(*) FROM visits_visit WHERE campaign_id = %s", [campaign.pk]),
-        runs=5,
-    )
-    scan = "plain SQL count of the campaign's visits"
-
-    def list_row(figure, path):
-        get(as_coordinator, path)
-        ms, _times = median_ms(lambda: get(as_coordinator, path), runs=5)
-        rows.append(Row(figure, ms, "ms", list_reference, scan, "< 150 ms", ms < 150))
-
-    placeholders = {
-        "__unit__": str(viewer.unit_id),
-        "__start__": campaign.starts_on.isoformat(),
-        "__theme__": str(count("SELECT min(id) FROM campaign_theme")),
-    }
-
-    def filled(query: str) -> str:
-        for placeholder, value in placeholders.items():
-            query = query.replace(placeholder, value)
-        return query
-
-    list_row("Visit list, first page", "/visits/")
-    for name, query in LIST_FILTERS["visits"]:
-        list_row(f"Visit list, {name}", f"/visits/?{filled(query)}")
-    for column in VISIT_SORTS:
-        list_row(f"Visit list, sorted by {column}", f"/visits/?sort={column}")
-        list_row(f"Visit list, sorted by {column}, reversed", f"/visits/?sort=-{column}")
-    list_row("Visit list, a deep page", "/visits/?page=400")
-    list_row("Idea list, first page", "/ideas/")
-    for name, query in LIST_FILTERS["ideas"]:
-        list_row(f"Idea list, {name}", f"/ideas/?{filled(query)}")
-    for column in IDEA_SORTS:
-        list_row(f"Idea list, sorted by {column}", f"/ideas/?sort={column}")
-        list_row(f"Idea list, sorted by {column}, reversed", f"/ideas/?sort=-{column}")
-    list_row("Idea list, a deep page", "/ideas/?page=400")
-
-    # --- The visit form ------------------------------------------------------------------------
-    form = get(as_staff, "/visits/new/")
-    ms, _times = median_ms(lambda: get(as_staff, "/visits/new/"))
-    rows.append(Row("Visit form", ms, "ms", target="< 100 ms", met=ms < 100))
-    rows.append(
-        Row("Visit form, size", len(form) / 1024, "KB", target="< 100 KB", met=len(form) < 102400)
-    )
-
-    # --- Exports -------------------------------------------------------------------------------
-    every_campaign = "?campaign="
-    copy_ms = _copy_ms(connection)
-    started = time.perf_counter()
-    size = len(get(as_coordinator, "/ideas/export.csv" + every_campaign))
-    csv_ms = (time.perf_counter() - started) * 1000
-    rows.append(
-        Row(
-            f"CSV export of every idea ({size / 2**20:.0f} MB)",
-            csv_ms,
-            "ms",
-            copy_ms,
-            "COPY of the same rows",
-            "< 2 × COPY",
-            csv_ms < 2 * copy_ms,
+        rows.append(
+            Row(
+                "XLSX export, memory growth",
+                memory.growth,
+                "MB",
+                target="flat (< 64 MB)",
+                met=memory.growth < 64,
+            )
         )
-    )
-    with PeakMemory() as memory:
-        started = time.perf_counter()
-        response = as_coordinator.get("/ideas/export.xlsx" + every_campaign)
-        stream = iter(response.streaming_content)
-        next(stream)
-        first_byte = (time.perf_counter() - started) * 1000
-        size = sum(len(chunk) for chunk in stream)
-        xlsx_ms = (time.perf_counter() - started) * 1000
-    rows.append(
-        Row("XLSX export, first byte", first_byte, "ms", target="< 1000 ms", met=first_byte < 1000)
-    )
-    rows.append(
-        Row(
-            f"XLSX export of every idea ({size / 2**20:.0f} MB)",
-            xlsx_ms,
-            "ms",
-            copy_ms,
-            "COPY of the same rows",
-        )
-    )
-    rows.append(
-        Row(
-            "XLSX export, memory growth",
-            memory.growth,
-            "MB",
-            target="flat (< 64 MB)",
-            met=memory.growth < 64,
-        )
-    )
 
     # --- Figures equal a plain SQL computation -------------------------------------------------
     with connection.cursor() as cursor:
