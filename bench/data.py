@@ -76,7 +76,7 @@ def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
         # Most count; some are planned, cancelled, remote, too short or not "listening".
         f"""INSERT INTO visits_visit (campaign_id, client_id, visited_on, minutes, is_remote,
                 status, listened_most, not_without_campaign, notes, benefit_rating,
-                submission_token, created_by_id, created_at, updated_at)
+                submission_token, created_by_id, created_at, updated_at, same_day_confirmed)
             SELECT c.id, cl.first + g % {sizes.clients},
                    c.starts_on + ((g::bigint * 7919) % 42)::int,
                    CASE WHEN g % 23 = 0 THEN 45 ELSE 60 + (g % 4) * 15 END,
@@ -85,7 +85,9 @@ def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
                         ELSE 'done' END,
                    g % 37 <> 0, true, 'Kuuntelimme asiakasta.',
                    CASE WHEN g % 7 = 0 THEN NULL ELSE 1 + (g % 11) % 5 END, NULL,
-                   st.first + (g::bigint * 104729) % {sizes.staff}, now(), now()
+                   st.first + (g::bigint * 104729) % {sizes.staff}, now(), now(),
+                   -- generated visits may repeat a person, client and day: each is a visit of its own
+                   true
             FROM generate_series(1, {count}) g,
                  campaign_campaign c,
                  (SELECT min(id) AS first FROM campaign_client) cl,
