@@ -122,7 +122,7 @@ def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
                           'declined', 'new', 'accepted'])[1 + v.id % 8],
                    CASE WHEN v.id % 8 IN (2, 3, 4, 5, 7) THEN 'Kiitos, otamme tämän mukaan.'
                         ELSE '' END,
-                   NULL, NULL, v.id % 40 = 4, v.created_by_id,
+                   NULL, NULL, v.id % 400 = 4, v.created_by_id,
                    v.visited_on + time '15:00', now()
             FROM visits_visit v JOIN campaign_campaign c ON c.id = v.campaign_id,
                  (SELECT min(id) AS first FROM campaign_theme) th,

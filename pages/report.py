@@ -90,6 +90,7 @@ class CampaignReport:
     benefit_ratings: list[Breakdown]
     standings: list[UnitStanding]
     shareable_ideas: list[ShareableIdea]
+    shareable_total: int = 0
     previous: Campaign | None = None
     previous_headline: OrganisationFigures | None = None
     comparison: list[Comparison] = field(default_factory=list)
@@ -121,13 +122,21 @@ def previous_campaign(campaign: Campaign) -> Campaign | None:
     )
 
 
-def campaign_report(*, campaign: Campaign) -> CampaignReport:
-    kind_labels = dict(ClientKind.choices)
-    figures = Figures(campaign)
-    tallies = report_tallies(campaign=campaign, figures=figures)
-    status_counts = tallies.ideas_by_status
-    ideas = Idea.objects.in_campaign(campaign).counted()
-    shareable = [
+# The report is read on a screen and on paper: it shows the first ideas marked shareable and says
+# how many more there are; its Excel file lists them all.
+SHAREABLE_ON_PAGE = 12
+
+
+def shareable_ideas(*, campaign: Campaign, limit: int | None = None) -> list[ShareableIdea]:
+    """The campaign's counted ideas marked shareable, by theme and title."""
+    ideas = (
+        Idea.objects.in_campaign(campaign)
+        .counted()
+        .filter(is_shareable=True)
+        .select_related("visit__client", "theme")
+        .order_by("theme__name", "title", "pk")
+    )
+    return [
         ShareableIdea(
             title=idea.title,
             text=idea.text,
@@ -135,10 +144,16 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
             theme=idea.theme.name if idea.theme else "",
             status=idea.get_status_display(),
         )
-        for idea in ideas.filter(is_shareable=True)
-        .select_related("visit__client", "theme")
-        .order_by("theme__name", "title")
+        for idea in (ideas if limit is None else ideas[:limit])
     ]
+
+
+def campaign_report(*, campaign: Campaign) -> CampaignReport:
+    kind_labels = dict(ClientKind.choices)
+    figures = Figures(campaign)
+    tallies = report_tallies(campaign=campaign, figures=figures)
+    status_counts = tallies.ideas_by_status
+    shareable = shareable_ideas(campaign=campaign, limit=SHAREABLE_ON_PAGE)
     report = CampaignReport(
         campaign=campaign,
         headline=organisation_figures(campaign=campaign, figures=figures),
@@ -177,6 +192,10 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
         ),
         standings=unit_standings(campaign=campaign, figures=figures),
         shareable_ideas=shareable,
+        shareable_total=Idea.objects.in_campaign(campaign)
+        .counted()
+        .filter(is_shareable=True)
+        .count(),
     )
     report.previous = previous_campaign(campaign)
     if report.previous is not None:
@@ -284,7 +303,7 @@ def report_xlsx_response(report: CampaignReport):
         header=[_("Idea"), _("In the client's words"), _("Client"), _("Theme"), _("Status")],
         rows=[
             (idea.title, idea.text, idea.client, idea.theme, idea.status)
-            for idea in report.shareable_ideas
+            for idea in shareable_ideas(campaign=report.campaign)
         ],
     )
     return xlsx_response(workbook, filename=f"{report.campaign.slug}-report.xlsx")

@@ -276,3 +276,21 @@ def test_report_runs_a_fixed_number_of_queries(client, coordinator, story):
         IdeaFactory(visit=visit, theme=ThemeFactory(), is_shareable=True)
     assert queries() == few
     assert queries(format="xlsx") == few_xlsx
+
+
+def test_the_page_shows_the_first_shareable_ideas_and_the_excel_file_all(
+    client, coordinator, story
+):
+    visit = Idea.objects.get(title="Yhteinen teemaviikkojen kalenteri").visit
+    for i in range(14):
+        IdeaFactory(visit=visit, title=f"Jaettava {i:02}", is_shareable=True)
+    report = campaign_report(campaign=story)
+    assert len(report.shareable_ideas) == 12
+    assert report.shareable_total == 15
+    client.force_login(coordinator)
+    url = reverse("campaigns:report", args=[story.slug])
+    page = client.get(url, headers={"accept-language": "en"}).text
+    assert "The first 12 of 15 ideas marked shareable are shown here" in page
+    response = client.get(url, {"format": "xlsx"}, headers={"accept-language": "en"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Shareable ideas"]
+    assert sheet.max_row == 1 + 15
