@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from leaderboard.models import ClientReached, StaleFigures, UnitDay, UnitDayChan
 
 UNITS = "units"
 DEPARTMENTS = "departments"
+ORGANISATION = "organisation"
 LEVELS = (UNITS, DEPARTMENTS)
 RANK_CHANGE_DAYS = 7
 DAY_FIELDS = (
@@ -183,6 +185,7 @@ class Figures:
             notes = [(None, None, None, True)]
         self.everything_stale = False
         self.stale = tallies.Keys()
+        self._visitor_days: dict[str, list[tuple[int, dt.date, int, int]]] = {}
         for unit_id, staff_id, client_id, everything in notes:
             if everything:
                 self.everything_stale = True
@@ -236,6 +239,66 @@ class Figures:
             campaign=self.campaign, first_day__isnull=False
         ).values_list("unit_id", "staff_id", "first_day")
         return [row for row in stored if row[:2] not in self.stale.visitors] + fresh
+
+    def visitor_days(
+        self, level: str, leaders: set[int], departments: dict[int, int] | None = None
+    ) -> list[tuple[int, dt.date, int, int]]:
+        """(group, day, visitors, leaders among them): each person counted once per group, on the
+        first day they visited for it. A group is a unit, a department (`departments` maps each
+        unit to it) or, for `ORGANISATION`, 0: the whole organisation.
+
+        Summed in the database from the stored rows, so a page reads a row per group and day
+        rather than one per visitor; with rows marked stale, from `visitors`."""
+        if level not in self._visitor_days:
+            self._visitor_days[level] = self._visitor_days_of(level, leaders, departments or {})
+        return self._visitor_days[level]
+
+    def _visitor_days_of(
+        self, level: str, leaders: set[int], departments: dict[int, int]
+    ) -> list[tuple[int, dt.date, int, int]]:
+        if self.everything_stale or self.stale.visitors:
+            return self._visitor_days_from_rows(level, leaders, departments)
+        group = {
+            UNITS: "visitor.unit_id",
+            DEPARTMENTS: "COALESCE(unit.parent_id, unit.id)",
+            ORGANISATION: "0",
+        }[level]
+        # Built from the constants above and table names only; the campaign is a parameter.
+        sql = f"""
+            SELECT grp, first_day, count(*), count(*) FILTER (WHERE is_leader)
+            FROM (
+                SELECT {group} AS grp, visitor.staff_id, min(visitor.first_day) AS first_day,
+                       bool_or(leader.id IS NOT NULL) AS is_leader
+                FROM {UnitVisitor._meta.db_table} visitor
+                JOIN {Unit._meta.db_table} unit ON unit.id = visitor.unit_id
+                LEFT JOIN {RosterEntry._meta.db_table} leader
+                    ON leader.campaign_id = visitor.campaign_id
+                    AND leader.staff_id = visitor.staff_id AND leader.is_leadership
+                WHERE visitor.campaign_id = %s AND visitor.first_day IS NOT NULL
+                GROUP BY 1, 2
+            ) per_person
+            GROUP BY 1, 2"""  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.campaign.pk])
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def _visitor_days_from_rows(
+        self, level: str, leaders: set[int], departments: dict[int, int]
+    ) -> list[tuple[int, dt.date, int, int]]:
+        first_days: dict[tuple[int, int], dt.date] = {}
+        for unit, staff, first_day in self.visitors:
+            group = {UNITS: unit, DEPARTMENTS: departments.get(unit, unit), ORGANISATION: 0}[level]
+            if (group, staff) not in first_days or first_day < first_days[group, staff]:
+                first_days[group, staff] = first_day
+        counts: Counter = Counter()
+        for (group, staff), first_day in first_days.items():
+            counts[group, first_day, "visitors"] += 1
+            counts[group, first_day, "leaders"] += staff in leaders
+        return [
+            (group, day, n, counts[group, day, "leaders"])
+            for (group, day, kind), n in counts.items()
+            if kind == "visitors"
+        ]
 
     def visit_tally(self) -> tuple[int, ...]:
         """The organisation's (planned, cancelled, done, rating_1 … rating_5) visits."""
@@ -323,15 +386,12 @@ def _activity(
         activity.visits += visits
         activity.ideas += ideas
         activity.accepted += accepted
-    first_days: dict[tuple[int, int], dt.date] = {}
-    for unit, staff, first_day in figures.visitors:
-        key = (departments[unit] if level == DEPARTMENTS else unit, staff)
-        if key not in first_days or first_day < first_days[key]:
-            first_days[key] = first_day
-    for (group, staff), first_day in first_days.items():
+    for group, first_day, visitors, leaders_among in figures.visitor_days(
+        level, leaders, departments
+    ):
         if first_day <= last:
-            by_group[group].visitors += 1
-            by_group[group].leaders += staff in leaders
+            by_group[group].visitors += visitors
+            by_group[group].leaders += leaders_among
     return by_group
 
 
@@ -407,8 +467,8 @@ class _Board:
         self.roster = _roster_rows(campaign)
         self.leaders = _leaders(campaign)
         ids = {row[0] for row in self.roster} | {row[1] for row in self.roster if row[1]}
+        # A unit with a visitor has the counted visit it visited on among its days.
         ids |= {row[0] for row in self.figures.days}
-        ids |= {row[0] for row in self.figures.visitors}
         self.units = _units(ids)
         self.departments = {pk: unit.department.pk for pk, unit in self.units.items()}
 
@@ -519,7 +579,7 @@ def organisation_figures(
         headcount=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True))
     )
     leaders = _leaders(campaign)
-    visitors = {staff for _unit, staff, _day in figures.visitors}
+    visitor_days = figures.visitor_days(ORGANISATION, leaders)
     totals = _totals(figures)
     planned, cancelled, done, *ratings = figures.visit_tally()
     rated = sum(ratings)
@@ -530,9 +590,9 @@ def organisation_figures(
         cancelled=cancelled,
         clients_reached=len(figures.clients),
         headcount=roster["headcount"],
-        visitors=len(visitors),
+        visitors=sum(row[2] for row in visitor_days),
         leaders_on_roster=roster["leaders"],
-        leaders_visited=len(visitors & leaders),
+        leaders_visited=sum(row[3] for row in visitor_days),
         ideas=totals.ideas,
         accepted_ideas=sum(row[10] for row in figures.days),
         average_benefit=(
