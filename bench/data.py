@@ -86,7 +86,7 @@ def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
                    g % 37 <> 0, true, 'Kuuntelimme asiakasta.',
                    CASE WHEN g % 7 = 0 THEN NULL ELSE 1 + (g % 11) % 5 END, NULL,
                    st.first + (g::bigint * 104729) % {sizes.staff}, now(), now(),
-                   -- generated visits may repeat a person, client and day: each is a visit of its own
+                   -- generated visits may repeat a person, client and day: each is its own
                    true
             FROM generate_series(1, {count}) g,
                  campaign_campaign c,
