@@ -10,7 +10,7 @@ TEST_WORKERS ?= auto
 # The benchmark fills its own database (created when missing); never the test or demo one.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kylaan_bench
 
-.PHONY: install install-dev run test bench backup-check lint format messages compilemessages check ci clean
+.PHONY: install install-dev run test bench loadtest backup-check lint format messages compilemessages check ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,7 @@ run: export DEBUG ?= true
 run: install compilemessages
 	mkdir -p var/static
 	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo "Kylään on http://127.0.0.1:$(PORT)/ — log in as demo-staff, demo-manager, demo-coordinator or demo-admin with password $(DEMO_PASSWORD)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -58,6 +59,17 @@ bench: export SCALE := $(SCALE)
 bench: export LOG_LEVEL ?= WARNING
 bench: install-dev compilemessages
 	$(BIN)/python -m bench
+
+# 50 staff members for 2 minutes against gunicorn on 127.0.0.1:$(LOADTEST_PORT) (locust), in its
+# own database (created when missing); then every acknowledged visit must be stored exactly once.
+# Not part of `make test`. LOADTEST_USERS and LOADTEST_TIME (e.g. 30s) shorten it. See README.
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kylaan_loadtest
+LOADTEST_PORT ?= 8001
+loadtest: export LOADTEST_DATABASE_URL := $(LOADTEST_DATABASE_URL)
+loadtest: export LOADTEST_PORT := $(LOADTEST_PORT)
+loadtest: export LOG_LEVEL ?= WARNING
+loadtest: install-dev compilemessages
+	$(BIN)/python -m loadtest
 
 # Dump the database of DATABASE_URL (PostgreSQL), restore it into a fresh one and compare every
 # table's row count (README, Backup and restore). BACKUP_CHECK_ARGS="--keep-dump FILE" keeps the

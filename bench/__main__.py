@@ -431,6 +431,14 @@ def main() -> None:
                 met=len(form) < 102400,
             )
         )
+        # The pickers' searches, as the form's script asks them while one types.
+        for figure, path in [
+            ("Visit form, client search", "/visits/clients/?q=Asiakas 1"),
+            ("Visit form, co-visitor search", "/visits/staff/?q=Etu12"),
+        ]:
+            get(as_staff, path)
+            ms, _times = median_ms(lambda path=path: get(as_staff, path))
+            rows.append(Row(figure, ms, "ms", target="< 100 ms", met=ms < 100))
 
     if "exports" in sections:
         # --- Exports -----------------------------------------------------------------------------

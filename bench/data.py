@@ -64,10 +64,10 @@ def _campaign(slug: str, name: str, start_offset: int) -> str:
     return f"""INSERT INTO campaign_campaign (name, slug, starts_on, ends_on, grace_days,
             visit_definition, description, min_minutes, remote_counts, weight_visit, weight_idea,
             weight_accepted, per_capita, min_unit_size, visit_target_per_unit, is_current,
-            created_at)
+            created_at, ideas_published, client_email_retention_days)
         VALUES ('{name}', '{slug}', current_date - {start_offset},
                 current_date - {start_offset} + 41, 7, 'Tunti asiakkaan luona.', '', 60, false,
-                1, 3, 2, true, 3, 100, {str(slug == CURRENT).lower()}, now())"""
+                1, 3, 2, true, 3, 100, {str(slug == CURRENT).lower()}, now(), false, 365)"""
 
 
 def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
@@ -76,7 +76,8 @@ def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
         # Most count; some are planned, cancelled, remote, too short or not "listening".
         f"""INSERT INTO visits_visit (campaign_id, client_id, visited_on, minutes, is_remote,
                 status, listened_most, not_without_campaign, notes, benefit_rating,
-                submission_token, created_by_id, created_at, updated_at, same_day_confirmed)
+                submission_token, created_by_id, created_at, updated_at, same_day_confirmed,
+                feedback_token)
             SELECT c.id, cl.first + g % {sizes.clients},
                    c.starts_on + ((g::bigint * 7919) % 42)::int,
                    CASE WHEN g % 23 = 0 THEN 45 ELSE 60 + (g % 4) * 15 END,
@@ -86,8 +87,9 @@ def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
                    g % 37 <> 0, true, 'Kuuntelimme asiakasta.',
                    CASE WHEN g % 7 = 0 THEN NULL ELSE 1 + (g % 11) % 5 END, NULL,
                    st.first + (g::bigint * 104729) % {sizes.staff}, now(), now(),
-                   -- generated visits may repeat a person, client and day: each is its own
-                   true
+                   -- a person, client and day may repeat: each is a visit of its own
+                   true,
+                   'bench-' || c.id || '-' || g || '-' || md5(random()::text)
             FROM generate_series(1, {count}) g,
                  campaign_campaign c,
                  (SELECT min(id) AS first FROM campaign_client) cl,

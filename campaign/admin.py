@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Client, RosterEntry, Staff, Theme, Unit
 
+# The admin is Kylään's, not Django's, in every language.
+admin.site.site_header = _("Kylään administration")
+admin.site.site_title = _("Kylään administration")
+
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):

@@ -17,16 +17,25 @@ class DateInput(forms.DateInput):
 
 
 SLUG_HELP = _(
-    "Used in the campaign's web addresses: lowercase letters a–z, digits and hyphens, "
-    "e.g. kylaan-2027. Leave it empty to have it made from the name."
+    "Used in the campaign's web addresses: lowercase letters a–z (not ä, ö or å), digits and "
+    "hyphens, e.g. kylaan-2027."
 )
+SLUG_HELP_NEW = _(
+    "Used in the campaign's web addresses: lowercase letters a–z (not ä, ö or å), digits and "
+    "hyphens, e.g. kylaan-2027. Leave it empty to have it made from the name."
+)
+SLUG_INVALID = _("Use only letters a–z without ä, ö or å, digits and hyphens, e.g. kylaan-2027.")
 
 
 def _slug_optional_when_new(form: forms.ModelForm) -> None:
-    """A new campaign may leave its short name empty: the service makes one from the name."""
+    """The short name's help says which letters it takes, and so does its error; a new campaign
+    may leave it empty: the service makes one from the name."""
+    field = form.fields["slug"]
+    field.error_messages["invalid"] = SLUG_INVALID
+    field.help_text = SLUG_HELP
     if not form.instance.pk:
-        form.fields["slug"].required = False
-        form.fields["slug"].help_text = SLUG_HELP
+        field.required = False
+        field.help_text = SLUG_HELP_NEW
 
 
 class CampaignForm(forms.ModelForm):
@@ -54,7 +63,11 @@ class CampaignForm(forms.ModelForm):
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "visit_definition": forms.Textarea(attrs={"rows": 3}),
+            "visit_definition_sv": forms.Textarea(attrs={"rows": 3}),
+            "visit_definition_en": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "description_sv": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
             "themes": forms.CheckboxSelectMultiple(),
         }
 
@@ -77,7 +90,7 @@ class CampaignForm(forms.ModelForm):
             return
         field = self.fields["logging_end_confirmed"]
         field.label = _("Yes, make this campaign current and end logging for “%(name)s”") % {
-            "name": running.name
+            "name": running.local_name
         }
         order = list(self.fields)
         order.remove("logging_end_confirmed")

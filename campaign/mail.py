@@ -25,6 +25,12 @@ class Recipient:
         return cls(email=staff.email, language=staff.mail_language)
 
 
+def site_link(path: str) -> str:
+    """An address of this site for use outside its pages (a mail, a calendar feed): SITE_URL and
+    the path, so that it is right whichever host or proxy a request came through."""
+    return settings.SITE_URL + path
+
+
 def mail_message(*, kind: str, recipient: Recipient, context: Mapping) -> EmailMultiAlternatives:
     """The mail of one kind to one recipient, rendered in the recipient's language."""
     context = {"organisation_name": settings.ORGANISATION_NAME, **context}

@@ -1,6 +1,8 @@
-"""Middleware of the project: the health check ahead of sessions, and no caching of what a
-logged-in person sees."""
+"""Middleware of the project: the health check ahead of sessions, no caching of what a logged-in
+person sees, and the app's own page for an address opened with the wrong method."""
 
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
@@ -37,4 +39,21 @@ class PrivatePagesMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A GET of an address that only takes a form's POST (Django's `require_POST` answers 405
+    with an empty body) is a page of the app with the site's layout and a way back, still 405
+    and with the methods it takes in `Allow`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
         return response

@@ -15,8 +15,8 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 # How long a visit can be, in minutes: the bounds of a visit's length and of a campaign's minimum.
 MIN_VISIT_MINUTES = 1
@@ -31,6 +31,9 @@ LATEST_DATE = dt.date(2099, 12, 31)
 # characters a spreadsheet cell holds, so an export never cuts a text short.
 SHORT_TEXT_LENGTH = 1_000
 LONG_TEXT_LENGTH = 5_000
+
+# Personal data of a campaign is kept at most three years after its end (the privacy notice).
+MAX_RETENTION_DAYS = 3 * 365
 
 
 def validate_date_in_range(value: dt.date) -> None:
@@ -217,8 +220,20 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(starts_on__lte=today).order_by("-starts_on").first()
 
 
+# A campaign's texts are written in Finnish and may be given in Swedish and English too (fields
+# `<text>_sv`, `<text>_en`); a page shows the reader's language, or Finnish when it is not given.
+TRANSLATED_LANGUAGES = ("sv", "en")
+CAMPAIGN_TEXTS = ("name", "visit_definition", "description")
+
+
 class Campaign(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("In Finnish; shown also where the Swedish or English name is left empty."),
+    )
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     slug = models.SlugField(
         _("short name in addresses"),
         max_length=80,
@@ -240,12 +255,28 @@ class Campaign(models.Model):
             "About an hour at the client's, most of it spent listening to the client, in a "
             "meeting that would not have happened without the campaign."
         ),
+        help_text=_("In Finnish; shown also where the Swedish or English one is left empty."),
+    )
+    visit_definition_sv = limited_text(
+        _("definition of a visit in Swedish"), max_length=SHORT_TEXT_LENGTH, blank=True
+    )
+    visit_definition_en = limited_text(
+        _("definition of a visit in English"), max_length=SHORT_TEXT_LENGTH, blank=True
     )
     description = limited_text(
         _("leadership message"),
         max_length=LONG_TEXT_LENGTH,
         blank=True,
-        help_text=_("Shown on the dashboard: why the campaign matters, in the leaders' words."),
+        help_text=_(
+            "Shown on the front page: why the campaign matters, in the leaders' words. In "
+            "Finnish; shown also where the Swedish or English one is left empty."
+        ),
+    )
+    description_sv = limited_text(
+        _("leadership message in Swedish"), max_length=LONG_TEXT_LENGTH, blank=True
+    )
+    description_en = limited_text(
+        _("leadership message in English"), max_length=LONG_TEXT_LENGTH, blank=True
     )
     min_minutes = models.PositiveSmallIntegerField(
         _("minimum minutes"),
@@ -290,6 +321,23 @@ class Campaign(models.Model):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="campaigns"
     )
+    ideas_published = models.BooleanField(
+        _("publish the shareable ideas"),
+        default=False,
+        help_text=_(
+            "Shows the ideas marked shareable, with their status and official response, on a "
+            "public page that clients can read without logging in."
+        ),
+    )
+    client_email_retention_days = models.PositiveSmallIntegerField(
+        _("days client e-mail addresses are kept"),
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RETENTION_DAYS)],
+        help_text=_(
+            "Counted from the end of the campaign. Clients who asked to hear what becomes of "
+            "their ideas are told until then; after that their addresses are removed."
+        ),
+    )
     is_current = models.BooleanField(_("current campaign"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -318,6 +366,13 @@ class Campaign(models.Model):
                 name="campaign_grace_days_range",
             ),
             models.CheckConstraint(
+                condition=Q(
+                    client_email_retention_days__gte=1,
+                    client_email_retention_days__lte=MAX_RETENTION_DAYS,
+                ),
+                name="campaign_client_email_retention_range",
+            ),
+            models.CheckConstraint(
                 condition=Q(weight_visit__gte=0, weight_idea__gte=0, weight_accepted__gte=0),
                 name="campaign_weights_not_negative",
                 violation_error_message=_("Scoring weights cannot be negative."),
@@ -339,10 +394,26 @@ class Campaign(models.Model):
                 "visit_definition", SHORT_TEXT_LENGTH, name="campaign_visit_definition_length"
             ),
             text_at_most("description", LONG_TEXT_LENGTH, name="campaign_description_length"),
+            *[
+                text_at_most(
+                    f"visit_definition_{language}",
+                    SHORT_TEXT_LENGTH,
+                    name=f"campaign_visit_definition_{language}_length",
+                )
+                for language in TRANSLATED_LANGUAGES
+            ],
+            *[
+                text_at_most(
+                    f"description_{language}",
+                    LONG_TEXT_LENGTH,
+                    name=f"campaign_description_{language}_length",
+                )
+                for language in TRANSLATED_LANGUAGES
+            ],
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def get_absolute_url(self):
         return reverse("leaderboard:campaign", args=[self.slug])
@@ -360,9 +431,36 @@ class Campaign(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def in_language(self, text: str, language: str | None = None) -> str:
+        """One of the campaign's texts (CAMPAIGN_TEXTS) in `language` (the active one by
+        default), or in Finnish when it is not given in that language."""
+        language = (language or get_language() or "").split("-")[0]
+        if language in TRANSLATED_LANGUAGES:
+            translated = getattr(self, f"{text}_{language}")
+            if translated.strip():
+                return translated
+        return getattr(self, text)
+
+    @property
+    def local_name(self) -> str:
+        return self.in_language("name")
+
+    @property
+    def local_visit_definition(self) -> str:
+        return self.in_language("visit_definition")
+
+    @property
+    def local_description(self) -> str:
+        return self.in_language("description")
+
     @property
     def logging_closes_on(self) -> dt.date:
         return self.ends_on + dt.timedelta(days=self.grace_days)
+
+    @property
+    def client_emails_kept_until(self) -> dt.date:
+        """The last day the clients' e-mail addresses given for this campaign are kept."""
+        return self.ends_on + dt.timedelta(days=self.client_email_retention_days)
 
     @property
     def duration_days(self) -> int:
@@ -467,6 +565,11 @@ class Client(models.Model):
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         ordering = ["name"]
+        # Lists sorted by client or client kind walk the clients in this order.
+        indexes = [
+            models.Index(fields=["name"], name="client_name_idx"),
+            models.Index(fields=["kind", "name"], name="client_kind_name_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["business_id"],

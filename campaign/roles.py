@@ -52,6 +52,7 @@ _COORDINATOR_PERMISSIONS = [
     "ideas.view_all_ideas",
     "ideas.change_idea",
     "ideas.triage_idea",
+    "challenge.manage_challenge",
 ]
 
 ROLE_PERMISSIONS = {

@@ -21,12 +21,18 @@ from campaign.selectors import campaign_logging_ended_by
 # The settings a coordinator edits; a clone copies all of them except the dates.
 CAMPAIGN_FIELDS = (
     "name",
+    "name_sv",
+    "name_en",
     "slug",
     "starts_on",
     "ends_on",
     "grace_days",
     "visit_definition",
+    "visit_definition_sv",
+    "visit_definition_en",
     "description",
+    "description_sv",
+    "description_en",
     "min_minutes",
     "remote_counts",
     "weight_visit",
@@ -35,12 +41,17 @@ CAMPAIGN_FIELDS = (
     "per_capita",
     "min_unit_size",
     "visit_target_per_unit",
+    "ideas_published",
+    "client_email_retention_days",
 )
 # Changing these after visits exist changes what counts or how units rank.
 RULE_FIELDS = ("starts_on", "ends_on", "min_minutes", "remote_counts")
 SCORING_FIELDS = ("weight_visit", "weight_idea", "weight_accepted", "per_capita", "min_unit_size")
+# A clone is named anew: its Swedish and English names are given again, if at all.
 CLONED_FIELDS = tuple(
-    name for name in CAMPAIGN_FIELDS if name not in {"name", "slug", "starts_on", "ends_on"}
+    name
+    for name in CAMPAIGN_FIELDS
+    if name not in {"name", "name_sv", "name_en", "slug", "starts_on", "ends_on", "ideas_published"}
 )
 
 
@@ -69,7 +80,10 @@ def logging_would_end_message(running: Campaign) -> str:
         "“%(name)s” is running, and staff log their visits to the current campaign only: making "
         "this campaign current ends logging for “%(name)s” (otherwise open until %(date)s). "
         "Tick the box to confirm."
-    ) % {"name": running.name, "date": date_format(running.logging_closes_on, "SHORT_DATE_FORMAT")}
+    ) % {
+        "name": running.local_name,
+        "date": date_format(running.logging_closes_on, "SHORT_DATE_FORMAT"),
+    }
 
 
 def _themes(themes: Iterable[Theme], new_theme_names: Iterable[str]) -> list[Theme]:

@@ -56,13 +56,16 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "auditlog",
-    "axes",
+    # django-axes with a translated heading in the admin.
+    "campaign.apps.AxesConfig",
     # The apps depend one way, each on those below it (README, Development).
     "campaign",
     "accounts",
     "visits",
     "ideas",
     "leaderboard",
+    "notifications",
+    "challenge",
     "pages",
     "demo",
 ]
@@ -81,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "campaign.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "campaign.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "campaign.audit.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -181,6 +185,18 @@ INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
 PASSWORD_RESET_LIMIT_PER_EMAIL = 3
 
+# The cache is a table in the database, so every process shares it (the limit on client feedback
+# requests is counted there); `python manage.py createcachetable` makes it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kylaan_cache",
+    }
+}
+# Client feedback (/feedback/<token>/): answers sent and addresses that lead nowhere, at most this
+# many an hour from one client address.
+FEEDBACK_LIMIT_PER_ADDRESS = int(os.environ.get("FEEDBACK_LIMIT_PER_ADDRESS", "30"))
+
 # Sessions live in the database. A working day by default; optionally they end when the browser
 # closes.
 SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_HOURS", "8")) * 60 * 60)
@@ -223,6 +239,20 @@ SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 LANGUAGE_COOKIE_SECURE = SECURE_HTTPS
 SESSION_COOKIE_HTTPONLY = True
+# The site's address as people reach it, for links outside a page: in mails, which a command
+# sends without a request to take the host from, in calendar feeds, and in the challenge feed that
+# other organisations read. Without SITE_URL, the first of ALLOWED_HOSTS (https unless
+# SECURE_HTTPS is off; the development server under DEBUG).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    _named_hosts = [host for host in ALLOWED_HOSTS if host != "*" and not host.startswith(".")]
+    SITE_URL = (
+        "http://127.0.0.1:8000"
+        if DEBUG or not _named_hosts
+        else f"{'https' if SECURE_HTTPS else 'http'}://{_named_hosts[0]}"
+    )
+if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured("SITE_URL must be an address such as https://kylaan.example.org.")
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -270,6 +300,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kylaan@localhost")
 # Feedback contact shown in the accessibility statement and privacy notice; set per organisation.
 FEEDBACK_EMAIL = os.environ.get("FEEDBACK_EMAIL", "saavutettavuus@example.org")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Kylään")
+# The challenge between organisations (README): fetching another installation's feed waits this
+# many seconds for a connection and for each read, and gives up on the whole feed after the
+# total; a feed larger than the cap is refused unread.
+CHALLENGE_CONNECT_TIMEOUT = 3
+CHALLENGE_READ_TIMEOUT = 5
+CHALLENGE_TOTAL_TIMEOUT = 10
+CHALLENGE_MAX_FEED_BYTES = 512 * 1024
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -1,11 +1,50 @@
 import django_tables2 as tables
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign
 
 MAX_PER_PAGE = 100
+# A list counts its rows up to this many, and pages go as far: beyond it the page says "more
+# than 1 000" and asks for narrower filters or the other sort order (README, Performance).
+LIST_CAP = 1_000
+
+
+class CappedPaginator(Paginator):
+    """Pages of a list counted only up to LIST_CAP rows: the count reads at most that many rows
+    (`SELECT count(*) FROM (… LIMIT 1 001)`), and the last page is the one holding the 1 000th
+    row, so neither a count nor a deep page costs what the whole table costs. `is_capped` says
+    that more rows match than the pages reach."""
+
+    cap = LIST_CAP
+
+    @cached_property
+    def _counted(self) -> int:
+        rows = self.object_list
+        queryset = getattr(getattr(rows, "data", None), "data", rows)  # django-tables2's rows
+        if isinstance(queryset, QuerySet):
+            return queryset.order_by().values("pk")[: self.cap + 1].count()
+        return len(rows)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def is_capped(self) -> bool:
+        return self._counted > self.cap
+
+
+def page_past_the_end(request, table) -> int | None:
+    """The page number asked for when it is past the list's last page (which is shown instead)."""
+    asked = request.GET.get(table.prefixed_page_field, "")
+    if not asked.isascii() or not asked.isdecimal() or len(asked) > 9:
+        return None
+    return int(asked) if int(asked) > table.page.number else None
 
 
 class BoundedPageSize:
@@ -45,10 +84,16 @@ class CampaignTable(BoundedPageSize, tables.Table):
 
     descending_first = ("starts_on", "ends_on", "visit_count", "roster_count")
 
+    def render_name(self, record):
+        return record.local_name
+
     def render_actions(self, record):
         links = format_html_join(
             "",
             '<li><a href="{}">{}<span class="visually-hidden">: {}</span></a></li>',
-            ((reverse(name, args=[record.slug]), label, record.name) for name, label in ACTIONS),
+            (
+                (reverse(name, args=[record.slug]), label, record.local_name)
+                for name, label in ACTIONS
+            ),
         )
         return format_html('<ul class="inline-actions">{}</ul>', links)

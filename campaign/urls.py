@@ -35,8 +35,11 @@ urlpatterns = [
     path("accessibility/", public_views.accessibility_statement, name="accessibility"),
     path("privacy/", public_views.privacy_notice, name="privacy"),
     path("i18n/setlang/", accounts_views.set_language_remembered, name="set_language"),
+    path("feedback/", include((visits_urls.feedback_urlpatterns, "feedback"))),
     path("ideas/", include("ideas.urls")),
     path("leaderboard/", include("leaderboard.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("challenge/", include("challenge.urls")),
     path("admin/", admin.site.urls),
     path(
         "visits/",

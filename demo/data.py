@@ -278,12 +278,76 @@ VISIT_NOTES = [
     "",
 ]
 
-VISIT_DEFINITION = (
-    "Noin tunnin käynti asiakkaan luona, josta suurin osa kuunnellaan asiakasta – tapaaminen, "
-    "jota ei olisi ollut ilman kampanjaa."
-)
+CAMPAIGN_NAMES = {
+    "fi": "Sopiiko tulla kylään?",
+    "sv": "Får vi komma på besök?",
+    "en": "May we come visit?",
+}
+PREVIOUS_CAMPAIGN_NAMES = {
+    "fi": "Sopiiko tulla kylään? (edellinen)",
+    "sv": "Får vi komma på besök? (föregående)",
+    "en": "May we come visit? (previous)",
+}
 
-CAMPAIGN_MESSAGE = (
-    "Lähdemme kylään kuuntelemaan. Jokainen käynti kertoo meille jotain, mitä emme "
-    "työpöydän ääressä saisi selville. Johtoryhmä on jo liikkeellä – tule mukaan!"
-)
+VISIT_DEFINITION = {
+    "fi": (
+        "Noin tunnin käynti asiakkaan luona, josta suurin osa kuunnellaan asiakasta – "
+        "tapaaminen, jota ei olisi ollut ilman kampanjaa."
+    ),
+    "sv": (
+        "Ett besök på ungefär en timme hos kunden, där vi största delen av tiden lyssnar på "
+        "kunden – ett möte som inte hade blivit av utan kampanjen."
+    ),
+    "en": (
+        "A visit of about an hour at the client's, most of it spent listening to the client – "
+        "a meeting that would not have happened without the campaign."
+    ),
+}
+
+CAMPAIGN_MESSAGE = {
+    "fi": (
+        "Lähdemme kylään kuuntelemaan. Jokainen käynti kertoo meille jotain, mitä emme "
+        "työpöydän ääressä saisi selville. Johtoryhmä on jo liikkeellä – tule mukaan!"
+    ),
+    "sv": (
+        "Vi går på besök för att lyssna. Varje besök lär oss något som vi aldrig skulle få "
+        "veta vid skrivbordet. Ledningsgruppen är redan i farten – häng med!"
+    ),
+    "en": (
+        "We go visiting to listen. Every visit tells us something we would never find out at "
+        "our desks. The management team is already on its way – join us!"
+    ),
+}
+
+# What clients answered to "what should we do next?" on the feedback link.
+CLIENT_NEXT_STEPS = [
+    "",
+    "Tulkaa uudelleen ensi vuonna, ja tuokaa tilastoasiantuntija mukaan.",
+    "Kertokaa, milloin uudet indikaattorit julkaistaan.",
+    "Yhteinen vuosikello tapahtumista auttaisi meitä suunnittelemaan.",
+    "Järjestäkää koulutus tietokantojen käytöstä.",
+    "Hyvä keskustelu, jatketaan tästä.",
+]
+
+
+# Other organisations in the challenge, as their feeds last told us: (organisation, feed address,
+# staff on the roster, days their campaign started before ours, counted visits per day, ideas per
+# visit). Their addresses end in .invalid, so fetching them never reaches anyone.
+CHALLENGE_PEERS = [
+    (
+        "Esimerkkivirasto",
+        "https://kylaan.esimerkkivirasto.invalid/challenge/sopiiko-tulla-kylaan/feed.json",
+        340,
+        8,
+        5.5,
+        0.21,
+    ),
+    (
+        "Malliseudun hyvinvointialue",
+        "https://kylaan.malliseutu.invalid/challenge/kylaan-2026/feed.json",
+        2100,
+        -3,
+        9.0,
+        0.3,
+    ),
+]

@@ -25,10 +25,14 @@ from campaign.models import (
     business_id_check_digit,
 )
 from campaign.roles import COORDINATORS, STAFF, UNIT_MANAGERS, sync_roles
+from challenge import feed
+from challenge.models import FetchProblem, Peer
+from challenge.services import campaign_publish
 from demo import data
 from ideas.models import Idea
+from ideas.services import idea_triage
 from leaderboard.services import figures_rebuild
-from visits.models import Visit, VisitParticipant
+from visits.models import ClientFeedback, Visit, VisitParticipant
 
 DEMO_USERS = {
     # username: (first name, last name, unit code, role group, leadership, superuser)
@@ -65,7 +69,7 @@ def seed_demo(*, password: str | None = None, today: dt.date | None = None) -> S
     start = today - dt.timedelta(days=25)
     current = _campaign(
         slug=CURRENT_SLUG,
-        name="Sopiiko tulla kylään?",
+        names=data.CAMPAIGN_NAMES,
         starts_on=start,
         themes=themes,
         is_current=True,
@@ -73,7 +77,7 @@ def seed_demo(*, password: str | None = None, today: dt.date | None = None) -> S
     )
     previous = _campaign(
         slug=PREVIOUS_SLUG,
-        name="Sopiiko tulla kylään? (edellinen)",
+        names=data.PREVIOUS_CAMPAIGN_NAMES,
         starts_on=start - dt.timedelta(days=365),
         themes=themes,
         is_current=False,
@@ -85,9 +89,12 @@ def seed_demo(*, password: str | None = None, today: dt.date | None = None) -> S
     rng = random.Random(2026)
     _visits_and_ideas(previous, staff, clients, themes, units, 90, today, rng, result)
     _visits_and_ideas(current, staff, clients, themes, units, 220, today, rng, result)
+    _due_notifications(current, clients, units, today, result)
     # The rows above were bulk-created, which no receiver sees: compute the figures.
     for campaign in (previous, current):
         figures_rebuild(campaign=campaign)
+    campaign_publish(campaign=current)
+    _challenge_peers(current, today, result)
     return result
 
 
@@ -203,21 +210,38 @@ def _themes(result):
     return themes
 
 
-def _campaign(*, slug, name, starts_on, themes, is_current, result):
+def _campaign(*, slug, names, starts_on, themes, is_current, result):
+    """The campaign with its texts in Finnish, Swedish and English."""
+    texts = {
+        "name": names["fi"],
+        **{f"name_{language}": names[language] for language in ("sv", "en")},
+        **{
+            f"{text}{'' if language == 'fi' else '_' + language}": words
+            for text, translations in (
+                ("description", data.CAMPAIGN_MESSAGE),
+                ("visit_definition", data.VISIT_DEFINITION),
+            )
+            for language, words in translations.items()
+        },
+    }
     campaign, created = Campaign.objects.get_or_create(
         slug=slug,
         defaults={
-            "name": name,
+            **texts,
             "starts_on": starts_on,
             "ends_on": starts_on + dt.timedelta(days=CAMPAIGN_DAYS - 1),
-            "description": data.CAMPAIGN_MESSAGE,
-            "visit_definition": data.VISIT_DEFINITION,
             "visit_target_per_unit": 25,
             "is_current": is_current,
+            "ideas_published": is_current,
         },
     )
     if created:
         campaign.themes.set(themes)
+    else:
+        # A demo loaded before campaigns had Swedish and English texts gets them now.
+        missing = {name: value for name, value in texts.items() if not getattr(campaign, name)}
+        if missing:
+            Campaign.objects.filter(pk=campaign.pk).update(**missing)
     result.add("campaigns", created)
     return campaign
 
@@ -318,6 +342,35 @@ def _visits_and_ideas(campaign, staff_by_unit, clients, themes, units, count, to
     )
     result.add("visits", len(new_visits))
     _ideas(counted_new, themes, units, rng, result)
+    _client_feedback(campaign, counted_new, result)
+
+
+def _client_feedback(campaign, counted_visits, result):
+    """About half of the clients answer the feedback link; some leave an address to hear what
+    becomes of their ideas, so `send_client_updates` has mail to send. A generator of its own,
+    so that the visits and ideas stay as they were."""
+    rng = random.Random(f"feedback-{campaign.slug}")
+    answered = timezone.make_aware(dt.datetime.combine(campaign.starts_on, dt.time(12)))
+    answers = []
+    for n, visit in enumerate(counted_visits):
+        if rng.random() < 0.5:
+            continue
+        email = f"asiakas{n}@example.org" if n % 5 == 0 else ""
+        answers.append(
+            ClientFeedback(
+                visit=visit,
+                benefit_rating=rng.choice([2, 3, 4, 4, 5, 5]),
+                next_steps=rng.choice(data.CLIENT_NEXT_STEPS),
+                email=email,
+                email_consented_at=answered if email else None,
+                language="fi",
+                answered_at=answered,
+            )
+        )
+    ClientFeedback.objects.bulk_create(answers)
+    # Answered once, not changed since.
+    ClientFeedback.objects.filter(pk__in=[a.pk for a in answers]).update(updated_at=answered)
+    result.add("client answers", len(answers))
 
 
 IDEA_STATUS_CYCLE = [
@@ -376,6 +429,127 @@ def _ideas(counted_visits, themes, units, rng, result):
             idea.duplicate_of = original
             idea.save(update_fields=["status", "duplicate_of"])
     result.add("ideas", len(ideas))
+
+
+def _due_notifications(campaign, clients, units, today, result):
+    """A few cases that `send_notifications` has mails for right after `make run`: demo-staff's
+    planned visit whose day has passed, and a visit of theirs whose two ideas the coordinator
+    has just triaged: one given to demo-manager's unit, the other accepted with a response."""
+    demo_staff = Staff.objects.get(username="demo-staff")
+    coordinator = Staff.objects.get(username="demo-coordinator")
+    follow_up = uuid.uuid5(TOKEN_NAMESPACE, f"{campaign.slug}-due-follow-up")
+    if not Visit.objects.filter(submission_token=follow_up).exists():
+        visit = Visit.objects.create(
+            campaign=campaign,
+            client=clients[1],
+            visited_on=today - dt.timedelta(days=2),
+            minutes=60,
+            status=Visit.Status.PLANNED,
+            submission_token=follow_up,
+            same_day_confirmed=True,
+            created_by=demo_staff,
+        )
+        VisitParticipant.objects.create(visit=visit, staff=demo_staff, unit=demo_staff.unit)
+        result.add("visits", 1)
+    with_ideas = uuid.uuid5(TOKEN_NAMESPACE, f"{campaign.slug}-due-ideas")
+    if Visit.objects.filter(submission_token=with_ideas).exists():
+        return
+    visit = Visit.objects.create(
+        campaign=campaign,
+        client=clients[2],
+        visited_on=today - dt.timedelta(days=1),
+        minutes=90,
+        status=Visit.Status.DONE,
+        listened_most=True,
+        not_without_campaign=True,
+        notes=data.VISIT_NOTES[0],
+        benefit_rating=5,
+        submission_token=with_ideas,
+        same_day_confirmed=True,
+        created_by=demo_staff,
+    )
+    VisitParticipant.objects.create(visit=visit, staff=demo_staff, unit=demo_staff.unit)
+    (assigned_title, assigned_text, _theme), (accepted_title, accepted_text, _theme) = (
+        data.IDEAS[5],
+        data.IDEAS[2],
+    )
+    assigned = Idea.objects.create(
+        visit=visit, title=assigned_title, text=assigned_text, created_by=demo_staff
+    )
+    accepted = Idea.objects.create(
+        visit=visit, title=accepted_title, text=accepted_text, created_by=demo_staff
+    )
+    triage = {"by": coordinator, "theme": None, "due_on": None}
+    idea_triage(
+        idea=assigned,
+        owner_unit=demo_staff.unit,
+        status=Idea.Status.IN_REVIEW,
+        official_response="",
+        **triage,
+    )
+    owner = units["TT-TR"]  # statistics: the unit that can act on an idea about them
+    for status in (Idea.Status.IN_REVIEW, Idea.Status.ACCEPTED):
+        idea_triage(
+            idea=accepted,
+            owner_unit=owner,
+            status=status,
+            official_response="Kiitos! Kokoamme ohjeet tilastokuutioiden käyttöön ensi keväänä.",
+            **triage,
+        )
+    result.add("visits", 1)
+    result.add("ideas", 2)
+
+
+def _challenge_peers(current, today, result):
+    """Two other organisations of the challenge with the figures of their last good feed; the
+    second one's last fetch failed an hour later, so the page shows how that looks."""
+    now = timezone.now()
+    for n, (name, url, headcount, ahead, per_day, idea_yield) in enumerate(data.CHALLENGE_PEERS):
+        if Peer.objects.filter(feed_url=url).exists():
+            continue
+        starts_on = current.starts_on - dt.timedelta(days=ahead)
+        ends_on = starts_on + dt.timedelta(days=CAMPAIGN_DAYS - 1)
+        days = (min(today, ends_on) - starts_on).days + 1
+        visits = [round(per_day * (day + 1) ** 1.1 / days**0.1) for day in range(days)]
+        ideas = [round(v * idea_yield) for v in visits]
+        fetched_at = now - dt.timedelta(hours=26 if n else 0, minutes=40)
+        payload = feed.payload(
+            organisation=name,
+            site_url=url.split("/challenge/")[0] + "/",
+            feed_url=url,
+            computed_at=fetched_at,
+            name="Sopiiko tulla kylään?",
+            slug=url.split("/")[-2],
+            starts_on=starts_on,
+            ends_on=ends_on,
+            min_minutes=60 if n else 45,
+            remote_visits_count=bool(n),
+            figures={
+                "headcount": headcount,
+                "counted_visits": visits[-1],
+                "visitors": round(visits[-1] * 0.8),
+                "ideas": ideas[-1],
+                "accepted_ideas": round(ideas[-1] * 0.3),
+                "clients_reached": round(visits[-1] * 0.6),
+                "leaders_on_roster": headcount // 25,
+                "leaders_visited": headcount // 40,
+            },
+            visits=visits,
+            ideas=ideas,
+            weight_visit=current.weight_visit,
+            weight_idea=current.weight_idea,
+            weight_accepted=current.weight_accepted,
+            per_capita=True,
+        )
+        Peer.objects.create(
+            feed_url=url,
+            payload=payload,
+            fetched_at=fetched_at,
+            attempted_at=now - dt.timedelta(minutes=40),
+            problem=FetchProblem.TIMEOUT if n else "",
+            problem_detail="ReadTimeout" if n else "",
+        )
+        result.add("followed organisations", 1)
 
 
 def _ascii(name: str) -> str:

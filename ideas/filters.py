@@ -3,10 +3,11 @@ always holds the rows the page shows for the same query string."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from campaign.lookups import ContainsText
 from campaign.models import Campaign, Client, ClientKind, Theme, Unit
 from ideas.models import IdeaStatus
 from visits.models import VisitParticipant
@@ -25,6 +26,10 @@ def _region_choices():
         .distinct()
     )
     return [(region, region) for region in regions]
+
+
+def _unit_ids(unit) -> list[int]:
+    return list(Unit.objects.with_descendants(unit).values_list("pk", flat=True))
 
 
 class DateInput(forms.DateInput):
@@ -111,23 +116,25 @@ class IdeaFilter(django_filters.FilterSet):
         words = value.split()
         for word in words:
             condition = (
-                Q(title__icontains=word)
-                | Q(text__icontains=word)
-                | Q(official_response__icontains=word)
-                | Q(visit__client__name__icontains=word)
+                Q(ContainsText(F("title"), word))
+                | Q(ContainsText(F("text"), word))
+                | Q(ContainsText(F("official_response"), word))
+                | Q(ContainsText(F("visit__client__name"), word))
             )
             if word.isdecimal() and len(word) < 18:  # "²" is a digit but not a number
                 condition |= Q(pk=int(word))
             queryset = queryset.filter(condition)
         return queryset
 
+    # The units are listed as ids, so the planner knows how many there are.
+
     def filter_owner_unit(self, queryset, name, value):
         if value == NO_VALUE:
             return queryset.filter(owner_unit__isnull=True)
-        return queryset.filter(owner_unit__in=Unit.objects.with_descendants(value))
+        return queryset.filter(owner_unit__in=_unit_ids(value))
 
     def filter_collecting_unit(self, queryset, name, value):
-        units = Unit.objects.with_descendants(value)
+        units = _unit_ids(value)
         return queryset.filter(
             Exists(VisitParticipant.objects.filter(visit=OuterRef("visit_id"), unit__in=units))
         )

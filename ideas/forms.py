@@ -115,6 +115,38 @@ class IdeaTriageForm(forms.Form):
         }
 
 
+class IdeaCorrectionForm(forms.Form):
+    """Input for `idea_correct`: the idea's title and the client's words, as corrected."""
+
+    title = forms.CharField(
+        label=_("Idea in a few words"), max_length=Idea._meta.get_field("title").max_length
+    )
+    text = forms.CharField(
+        label=_("In the client's words"),
+        required=False,
+        max_length=Idea._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    forget_earlier_wording = forms.BooleanField(
+        label=_("The earlier wording had personal data in it: remove it from the history"),
+        required=False,
+        help_text=_(
+            "The history then shows that the idea was corrected, by whom and when, but not what "
+            "it said before."
+        ),
+    )
+    revision = RevisionField()
+
+    def __init__(self, *args, idea: Idea, **kwargs):
+        initial = self.saved_values(idea)
+        initial["revision"] = revision_token(saved_at=idea.updated_at, values=initial)
+        super().__init__(*args, initial=initial, **kwargs)
+
+    @staticmethod
+    def saved_values(idea: Idea) -> dict:
+        return {"title": idea.title, "text": idea.text}
+
+
 class IdeaDuplicateForm(forms.Form):
     original = forms.IntegerField(
         label=_("Number of the original idea"),

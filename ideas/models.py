@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from campaign.models import (
     text_at_most,
     validate_date_in_range,
 )
-from visits.models import Visit
+from visits.models import Visit, VisitParticipant
 
 
 class IdeaStatus(models.TextChoices):
@@ -40,11 +40,18 @@ class IdeaQuerySet(models.QuerySet):
     def not_duplicate(self):
         return self.exclude(status=Idea.Status.DUPLICATE)
 
+    def not_withdrawn(self):
+        """Ideas not withdrawn: one logged by mistake is kept, marked, and left out of every
+        figure, list and export."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def of_counted_visits(self):
-        return self.filter(visit__in=Visit.objects.counted())
+        """The ideas the campaign's figures hold: not withdrawn, from visits that count."""
+        return self.not_withdrawn().filter(visit__in=Visit.objects.counted())
 
     def counted(self):
-        """The ideas that count for their campaign: not duplicates, from visits that count."""
+        """The ideas that count for their campaign: not duplicates nor withdrawn, from visits
+        that count."""
         return self.of_counted_visits().not_duplicate()
 
     def with_counting_day(self):
@@ -57,7 +64,9 @@ class IdeaQuerySet(models.QuerySet):
         return self.filter(IS_ACCEPTED)
 
     def visible_to(self, user):
-        """Coordinators see all; managers their unit's collected or owned ideas; staff their own."""
+        """Coordinators see all; managers the ideas their unit (and its sub-units) collected or
+        owns; staff those of their own visits and the ones their own unit collected or owns, to
+        read: what became of the unit's ideas is news for everyone in it."""
         if not user.is_authenticated:
             return self.none()
         if user.has_perm("ideas.view_all_ideas"):
@@ -65,6 +74,11 @@ class IdeaQuerySet(models.QuerySet):
         condition = Q(visit__in=Visit.objects.visible_to(user))
         if user.has_perm("ideas.view_unit_ideas") and user.unit_id:
             condition |= Q(owner_unit__in=Unit.objects.with_descendants(user.unit))
+        elif user.has_perm("ideas.view_idea") and user.unit_id:
+            collected = VisitParticipant.objects.filter(
+                visit=OuterRef("visit_id"), unit_id=user.unit_id
+            )
+            condition |= Q(owner_unit_id=user.unit_id) | Q(Exists(collected))
         return self.filter(condition)
 
 
@@ -125,6 +139,15 @@ class Idea(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = IdeaQuerySet.as_manager()
 
@@ -132,6 +155,14 @@ class Idea(models.Model):
         verbose_name = _("development idea")
         verbose_name_plural = _("development ideas")
         ordering = ["-created_at", "-pk"]
+        # The idea list's orders (ideas/tables.py), each ending on the id; theme and owner unit
+        # use their foreign keys' indexes.
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="idea_created_idx"),
+            models.Index(fields=["title", "id"], name="idea_title_idx"),
+            models.Index(fields=["status", "id"], name="idea_status_idx"),
+            models.Index(fields=["due_on", "id"], name="idea_due_idx"),
+        ]
         permissions = [
             ("view_unit_ideas", _("Can see ideas collected or owned by own unit")),
             ("view_all_ideas", _("Can see every idea of the organisation")),
@@ -156,6 +187,12 @@ class Idea(models.Model):
                 condition=Q(status__in=IdeaStatus.values),
                 name="idea_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="idea_withdrawn_by_someone",
+                violation_error_message=_("A withdrawn idea names who withdrew it."),
+            ),
             date_in_range("due_on", name="idea_due_on_range"),
             text_at_most("text", LONG_TEXT_LENGTH, name="idea_text_length"),
             text_at_most("official_response", LONG_TEXT_LENGTH, name="idea_response_length"),
@@ -170,6 +207,10 @@ class Idea(models.Model):
     @property
     def is_duplicate(self) -> bool:
         return self.status == IdeaStatus.DUPLICATE
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 # The filter of an export is kept as its query string, cut to this length.
@@ -217,3 +258,34 @@ class IdeaExport(models.Model):
 
     def __str__(self):
         return f"{self.exported_by} {self.exported_at:%Y-%m-%d %H:%M} ({self.row_count})"
+
+
+# What a client who left an address hears about: an idea accepted, implemented or declined, each
+# with the official response.
+CLIENT_NEWS_STATUSES = (IdeaStatus.ACCEPTED, IdeaStatus.IMPLEMENTED, IdeaStatus.DECLINED)
+
+
+class ClientIdeaUpdate(models.Model):
+    """The record of one "you said, we did" mail: the client of the idea's visit was told that it
+    reached `status`. Written before the mail is sent and never twice (the unique constraint), so
+    that no client hears the same news twice; `sent_at` stays empty while the mail is on its way.
+    The address is not kept here: it is the visit's feedback's, removed with it."""
+
+    idea = models.ForeignKey(
+        Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="client_updates"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=IdeaStatus.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("update to a client")
+        verbose_name_plural = _("updates to clients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "status"], name="client_idea_update_once_per_status"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.idea_id} {self.status}"

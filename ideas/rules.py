@@ -1,13 +1,15 @@
 """Rules for ideas, in one place each: which visits take ideas, the lifecycle (which status may
-follow which) and who may triage an idea.
+follow which), who may triage an idea and who may correct or withdraw it.
 
 The lifecycle is new → in review → accepted → in progress → implemented, or declined / duplicate.
 A step back is allowed where a coordinator may need to correct course (an implementation is
 reopened, a declined or duplicate idea is taken back into review); any other jump is refused.
 """
 
+from campaign.roles import is_coordinator
 from ideas.models import IdeaStatus
 from visits.rules import VisitStatus
+from visits.services import logging_is_open
 
 
 def visit_takes_ideas(status: str) -> bool:
@@ -41,8 +43,9 @@ def idea_can_move(current: str, new: str) -> bool:
 
 
 def idea_can_triage(*, user, idea) -> bool:
-    """Coordinators triage every idea; a unit manager the ideas their unit (or department) owns."""
-    if not user.is_authenticated:
+    """Coordinators triage every idea; a unit manager the ideas their unit (or department) owns.
+    A withdrawn idea is not triaged."""
+    if not user.is_authenticated or idea.is_withdrawn:
         return False
     if user.has_perm("ideas.triage_idea"):
         return True
@@ -55,3 +58,15 @@ def idea_can_triage(*, user, idea) -> bool:
 def idea_can_set_shareable(*, user) -> bool:
     """Only coordinators pick the ideas shown in the campaign report."""
     return user.has_perm("ideas.triage_idea")
+
+
+def idea_can_correct(*, user, idea) -> bool:
+    """Who may correct an idea's title and the client's words, or withdraw it: coordinators, and
+    the person who logged it while logging is open (the campaign's grace days). A withdrawn
+    idea stays as it was."""
+    if not user.is_authenticated or idea.is_withdrawn:
+        return False
+    if is_coordinator(user):
+        return True
+    campaign = idea.visit.campaign
+    return idea.created_by_id == user.pk and logging_is_open(campaign=campaign, user=user)

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.idea_detail, name="detail"),
     path("<int:pk>/triage/", views.idea_triage_view, name="triage"),
     path("<int:pk>/duplicate/", views.idea_mark_duplicate_view, name="mark_duplicate"),
+    path("<int:pk>/edit/", views.idea_correct_view, name="edit"),
+    path("<int:pk>/withdraw/", views.idea_withdraw_view, name="withdraw"),
 ]

@@ -1,5 +1,3 @@
-import itertools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,25 +6,38 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from campaign.exports import csv_response, xlsx_response, xlsx_sheet, xlsx_workbook
+from campaign.exports import XlsxSheet, csv_response, xlsx_response
 from campaign.revisions import EditConflict, merge_saved_changes
-from ideas.exports import EXPORT_CHUNK_SIZE, idea_export_header, idea_export_rows
+from campaign.tables import CappedPaginator, page_past_the_end
+from ideas.exports import (
+    idea_export_header,
+    idea_export_rows,
+    idea_export_sheets_by_owner,
+)
 from ideas.filters import IdeaFilter
-from ideas.forms import IdeaDuplicateForm, IdeaTriageForm
+from ideas.forms import IdeaCorrectionForm, IdeaDuplicateForm, IdeaTriageForm
 from ideas.models import Idea, IdeaExport
-from ideas.rules import idea_can_triage, idea_next_statuses
+from ideas.rules import idea_can_correct, idea_can_triage, idea_next_statuses
 from ideas.selectors import (
     idea_duplicates,
     idea_for_detail,
     idea_history,
     idea_list,
     idea_participants,
+    idea_visit_visible,
+    ideas_similar_to,
 )
-from ideas.services import idea_export_record, idea_mark_duplicate, idea_triage
+from ideas.services import (
+    idea_correct,
+    idea_export_record,
+    idea_mark_duplicate,
+    idea_triage,
+    idea_withdraw,
+)
 from ideas.tables import IdeaTable
 
 PER_PAGE = 25
@@ -36,11 +47,11 @@ LIST_QUERY_KEY = "ideas_list_query"
 class IdeaListView(SingleTableMixin, FilterView):
     table_class = IdeaTable
     filterset_class = IdeaFilter
-    table_pagination = {"per_page": PER_PAGE}
+    table_pagination = {"per_page": PER_PAGE, "paginator_class": CappedPaginator}
     template_name = "ideas/idea_list.html"
 
     def get_queryset(self):
-        return idea_list(user=self.request.user)
+        return idea_list(user=self.request.user, with_collecting_units=False)
 
     def get(self, request, *args, **kwargs):
         # Remembered so that an idea's page can lead back to the list as it was filtered.
@@ -52,6 +63,7 @@ class IdeaListView(SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        context["page_past_the_end"] = page_past_the_end(self.request, context["table"])
         context["query"] = self.request.GET.urlencode()
         context["filter_active"] = any(key not in ("sort", "page") for key in self.request.GET)
         context["can_export"] = user.has_perm("ideas.export_idea")
@@ -77,23 +89,26 @@ def _filename(stem: str, extension: str) -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+def _export(request, export_format: str, ideas) -> None:
+    """The audit row, written before the file is sent so that it is there even when the
+    download is cut short; the count is taken from the same query as the rows."""
+    idea_export_record(
+        by=request.user,
+        export_format=export_format,
+        query=request.GET.urlencode(),
+        row_count=ideas.count(),
+    )
+
+
 @require_GET
 @permission_required("ideas.export_idea", raise_exception=True)
 def export_csv(request):
     ideas = _ideas_as_listed(request)
-    # Counted before streaming, from the same query, so the audit row is written even when the
-    # download is cut short.
-    idea_export_record(
-        by=request.user,
-        export_format=IdeaExport.Format.CSV,
-        query=request.GET.urlencode(),
-        row_count=ideas.count(),
-    )
-    rows = idea_export_rows(
-        ideas.iterator(chunk_size=EXPORT_CHUNK_SIZE), detail_url_prefix=_detail_prefix(request)
-    )
+    _export(request, IdeaExport.Format.CSV, ideas)
     return csv_response(
-        filename=_filename(_("ideas"), "csv"), header=idea_export_header(), rows=rows
+        filename=_filename(_("ideas"), "csv"),
+        header=idea_export_header(),
+        rows=idea_export_rows(ideas, detail_url_prefix=_detail_prefix(request)),
     )
 
 
@@ -101,23 +116,13 @@ def export_csv(request):
 @permission_required("ideas.export_idea", raise_exception=True)
 def export_xlsx(request):
     ideas = _ideas_as_listed(request)
-    workbook = xlsx_workbook()
-    count = xlsx_sheet(
-        workbook,
+    _export(request, IdeaExport.Format.XLSX, ideas)
+    sheet = XlsxSheet(
         title=_("Ideas"),
         header=idea_export_header(),
-        rows=idea_export_rows(
-            ideas.iterator(chunk_size=EXPORT_CHUNK_SIZE),
-            detail_url_prefix=_detail_prefix(request),
-        ),
+        rows=idea_export_rows(ideas, detail_url_prefix=_detail_prefix(request)),
     )
-    idea_export_record(
-        by=request.user,
-        export_format=IdeaExport.Format.XLSX,
-        query=request.GET.urlencode(),
-        row_count=count,
-    )
-    return xlsx_response(workbook, filename=_filename(_("ideas"), "xlsx"))
+    return xlsx_response(filename=_filename(_("ideas"), "xlsx"), sheets=[sheet])
 
 
 @require_GET
@@ -125,30 +130,10 @@ def export_xlsx(request):
 def export_by_owner(request):
     """One sheet per owner unit (and one for ideas without an owner), for the current filters:
     each unit gets its own list in one click."""
-    ideas = _ideas_as_listed(request).order_by(
-        "owner_unit__name", "owner_unit_id", "-created_at", "-pk"
-    )
-    header = idea_export_header()
-    prefix = _detail_prefix(request)
-    workbook = xlsx_workbook()
-    total = 0
-    groups = itertools.groupby(
-        ideas.iterator(chunk_size=EXPORT_CHUNK_SIZE), key=lambda idea: idea.owner_unit_id
-    )
-    for _owner_id, group in groups:
-        first = next(group)
-        title = first.owner_unit.name if first.owner_unit else _("No owner unit")
-        rows = idea_export_rows(itertools.chain([first], group), detail_url_prefix=prefix)
-        total += xlsx_sheet(workbook, title=title, header=header, rows=rows)
-    if total == 0:
-        xlsx_sheet(workbook, title=_("Ideas"), header=header, rows=[])
-    idea_export_record(
-        by=request.user,
-        export_format=IdeaExport.Format.XLSX_BY_OWNER,
-        query=request.GET.urlencode(),
-        row_count=total,
-    )
-    return xlsx_response(workbook, filename=_filename(_("ideas-by-owner-unit"), "xlsx"))
+    ideas = _ideas_as_listed(request)
+    _export(request, IdeaExport.Format.XLSX_BY_OWNER, ideas)
+    sheets = idea_export_sheets_by_owner(ideas, detail_url_prefix=_detail_prefix(request))
+    return xlsx_response(filename=_filename(_("ideas-by-owner-unit"), "xlsx"), sheets=sheets)
 
 
 MAX_ID = 2**63 - 1
@@ -168,7 +153,9 @@ def _render_detail(
     context = {
         "conflict": conflict,
         "idea": idea,
+        "can_correct": idea_can_correct(user=request.user, idea=idea),
         "participants": idea_participants(idea=idea),
+        "visit_visible": idea_visit_visible(idea=idea, user=request.user),
         "duplicates": idea_duplicates(idea=idea, user=request.user),
         "history": idea_history(idea=idea),
         "can_triage": can_triage,
@@ -180,6 +167,8 @@ def _render_detail(
         context["duplicate_form"] = duplicate_form or IdeaDuplicateForm(
             visible_ideas=idea_list(user=request.user)
         )
+        if not idea.is_duplicate:
+            context["similar_ideas"] = ideas_similar_to(idea=idea, user=request.user)
     return render(request, "ideas/idea_detail.html", context, status=status)
 
 
@@ -282,3 +271,93 @@ def idea_mark_duplicate_view(request, pk: int):
             messages.success(request, _("The idea was marked as a duplicate."))
             return redirect(idea)
     return _render_detail(request, idea, duplicate_form=form)
+
+
+def _check_may_correct(request, idea):
+    if not idea_can_correct(user=request.user, idea=idea):
+        raise PermissionDenied(_("You cannot correct this idea."))
+
+
+@require_http_methods(["GET", "POST"])
+def idea_correct_view(request, pk: int):
+    """Correct the idea's title and the client's words (the person who logged it while logging
+    is open, and coordinators)."""
+    idea = _visible_idea(request, pk)
+    _check_may_correct(request, idea)
+    if request.method == "GET":
+        return _render_correction(request, idea, IdeaCorrectionForm(idea=idea))
+    form = IdeaCorrectionForm(request.POST, idea=idea)
+    if form.is_valid():
+        data = form.cleaned_data
+        revision = data["revision"]
+        correction = {
+            "title": data["title"],
+            "text": data["text"],
+            "forget_earlier_wording": data["forget_earlier_wording"],
+        }
+        try:
+            try:
+                idea_correct(
+                    idea=idea,
+                    by=request.user,
+                    unchanged_since=revision.saved_at if revision else None,
+                    **correction,
+                )
+            except EditConflict as conflict:
+                current = _visible_idea(request, pk)
+                merge = merge_saved_changes(
+                    form, before=revision.values, now=form.saved_values(current)
+                )
+                if merge.changes:
+                    return _outdated_correction(request, current, merge)
+                # Saved again meanwhile (triaged), but not its wording: nothing to lose.
+                idea_correct(
+                    idea=current,
+                    by=request.user,
+                    unchanged_since=conflict.current.updated_at,
+                    **correction,
+                )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The idea is corrected."))
+            return redirect(idea)
+    return _render_correction(request, idea, form, status=400)
+
+
+def _render_correction(request, idea, form, *, conflict=None, status=200):
+    context = {"idea": idea, "form": form, "conflict": conflict}
+    return render(request, "ideas/idea_edit.html", context, status=status)
+
+
+def _outdated_correction(request, current, merge):
+    """The correction refused because the idea's wording was changed meanwhile: what changed and
+    who changed it, and the form with both changes merged, under the new revision."""
+    merge.data["revision"] = IdeaCorrectionForm(idea=current).initial["revision"]
+    form = IdeaCorrectionForm(merge.data, idea=current)
+    form.is_valid()
+    form.add_error(None, EditConflict(current).messages)
+    history = idea_history(idea=current)
+    conflict = {"changes": merge.changes, "by": history[0].actor if history else ""}
+    return _render_correction(request, current, form, conflict=conflict, status=409)
+
+
+@require_http_methods(["GET", "POST"])
+def idea_withdraw_view(request, pk: int):
+    """Withdraw an idea logged by mistake: asked first, then kept and marked, out of the figures,
+    lists and exports."""
+    idea = _visible_idea(request, pk)
+    if idea.is_withdrawn:
+        return render(request, "ideas/idea_withdraw.html", {"idea": idea})
+    _check_may_correct(request, idea)
+    if request.method == "POST":
+        try:
+            idea_withdraw(idea=idea, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The idea is withdrawn. It is kept, but it counts nowhere.")
+            )
+        return redirect(idea)
+    return render(request, "ideas/idea_withdraw.html", {"idea": idea})

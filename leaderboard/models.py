@@ -20,8 +20,8 @@ class DayCounts(models.Model):
     """A unit's figures of one day: counted visits dated that day and credited to the unit, and
     the ideas of counted visits that started to count that day (recorded and their visit done:
     the later of the two days). The report's tallies of the day's visits — by status, and the
-    visitors' benefit ratings of counted ones — and of its ideas by theme and status are kept
-    with the organisation's attribution only."""
+    visitors' and the clients' benefit ratings of counted ones — and of its ideas by theme and
+    status are kept with the organisation's attribution only."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
@@ -43,6 +43,19 @@ class DayCounts(models.Model):
     rating_3 = models.IntegerField(default=0)
     rating_4 = models.IntegerField(default=0)
     rating_5 = models.IntegerField(default=0)
+    # The clients' own answers (the feedback link) on counted visits, and on the visits that both
+    # the visitor and the client rated: how many, the sum of each side's ratings, and how often
+    # the client's was higher or lower than the visitor's.
+    client_rating_1 = models.IntegerField(default=0)
+    client_rating_2 = models.IntegerField(default=0)
+    client_rating_3 = models.IntegerField(default=0)
+    client_rating_4 = models.IntegerField(default=0)
+    client_rating_5 = models.IntegerField(default=0)
+    rated_both = models.IntegerField(default=0)
+    rated_both_visitor = models.IntegerField(default=0)
+    rated_both_client = models.IntegerField(default=0)
+    client_higher = models.IntegerField(default=0)
+    client_lower = models.IntegerField(default=0)
     # "<theme id or 0>|<status>|<1 if they count, else 0>" → ideas of counted visits.
     idea_tally = models.JSONField(default=dict)
 

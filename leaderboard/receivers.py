@@ -1,12 +1,13 @@
 """The stored figures follow the rows they are computed from, whichever way a row is written: a
 page's service, the Django admin, the organisation import or the shell.
 
-Around each save or delete of a visit, a participant or an idea, the visit's contribution to the
-figures is computed before and after (`tallies.visit_figures`), and in the same transaction the
-difference is written down (`UnitDayChange`) with a note of the visitors and client it touches
-(`StaleFigures`). A change of a campaign's counting rules, or of the department a unit belongs
-to, notes everything. Right after the transaction commits, the changes and notes are worked off
-(`figures_refresh`). These receivers hold no rule of what counts: they only account for changes.
+Around each save or delete of a visit, a participant, an idea or the client's feedback, the
+visit's contribution to the figures is computed before and after (`tallies.visit_figures`), and
+in the same transaction the difference is written down (`UnitDayChange`) with a note of the
+visitors and client it touches (`StaleFigures`). A change of a campaign's counting rules, or of
+the department a unit belongs to, notes everything. Right after the transaction commits, the
+changes and notes are worked off (`figures_refresh`). These receivers hold no rule of what
+counts: they only account for changes.
 
 "Before" is remembered on the object whose save or delete this is — for a delete, the object or
 QuerySet that started it, so that the participants deleted along with their visit are accounted
@@ -23,7 +24,7 @@ from ideas.models import Idea
 from leaderboard import tallies
 from leaderboard.models import StaleFigures, UnitDayChange
 from leaderboard.services import figures_refresh
-from visits.models import Visit, VisitParticipant
+from visits.models import ClientFeedback, Visit, VisitParticipant
 
 # {visit: its contribution as last accounted for}, on the object being saved or deleted.
 BEFORE = "_figures_before"
@@ -96,6 +97,7 @@ def visit_saved(sender, instance: Visit, created: bool, **kwargs) -> None:
 
 @receiver(pre_save, sender=VisitParticipant, dispatch_uid="figures-participant-before")
 @receiver(pre_save, sender=Idea, dispatch_uid="figures-idea-before")
+@receiver(pre_save, sender=ClientFeedback, dispatch_uid="figures-feedback-before")
 def credited_before(sender, instance, **kwargs) -> None:
     earlier = None
     if instance.pk:
@@ -105,6 +107,7 @@ def credited_before(sender, instance, **kwargs) -> None:
 
 @receiver(post_save, sender=VisitParticipant, dispatch_uid="figures-participant-saved")
 @receiver(post_save, sender=Idea, dispatch_uid="figures-idea-saved")
+@receiver(post_save, sender=ClientFeedback, dispatch_uid="figures-feedback-saved")
 def credited_saved(sender, instance, **kwargs) -> None:
     _account(instance, instance.visit_id, *instance.__dict__.get(BEFORE, ()))
 
@@ -112,6 +115,7 @@ def credited_saved(sender, instance, **kwargs) -> None:
 @receiver(pre_delete, sender=Visit, dispatch_uid="figures-visit-deleting")
 @receiver(pre_delete, sender=VisitParticipant, dispatch_uid="figures-participant-deleting")
 @receiver(pre_delete, sender=Idea, dispatch_uid="figures-idea-deleting")
+@receiver(pre_delete, sender=ClientFeedback, dispatch_uid="figures-feedback-deleting")
 def deleting(sender, instance, origin=None, **kwargs) -> None:
     _remember(origin or instance, instance.pk if sender is Visit else instance.visit_id)
 
@@ -119,6 +123,7 @@ def deleting(sender, instance, origin=None, **kwargs) -> None:
 @receiver(post_delete, sender=Visit, dispatch_uid="figures-visit-deleted")
 @receiver(post_delete, sender=VisitParticipant, dispatch_uid="figures-participant-deleted")
 @receiver(post_delete, sender=Idea, dispatch_uid="figures-idea-deleted")
+@receiver(post_delete, sender=ClientFeedback, dispatch_uid="figures-feedback-deleted")
 def deleted(sender, instance, origin=None, **kwargs) -> None:
     _account(origin or instance, instance.pk if sender is Visit else instance.visit_id)
 

@@ -6,14 +6,13 @@ out by hand and explained on the page in a sentence.
 
 import math
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 # How many visits' worth of the campaign-wide yield a unit starts with, and how cautious the
 # adjusted yield is (about the 5th percentile of what the unit's true yield could be).
 PRIOR_VISITS = 10
 CAUTION = 1.64
 PER_CAPITA_SIZE = 10
-TWO_PLACES = Decimal("0.01")
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -52,14 +51,18 @@ def score(
     weight_idea: Decimal,
     weight_accepted: Decimal,
     per_capita: bool = True,
-) -> Decimal:
-    """(w_visit·V + w_idea·I + w_accepted·A), per 10 roster members when per_capita is on."""
+) -> Decimal | None:
+    """(w_visit·V + w_idea·I + w_accepted·A), per 10 roster members when per_capita is on; None
+    for a unit with nobody on the roster, which has no one to score.
+
+    Not rounded: ranks compare the exact scores, and the pages round only what they show. The
+    division is correctly rounded to 28 digits, so two equal fractions give the same Decimal."""
+    if not headcount:
+        return None
     points = weight_visit * visits + weight_idea * ideas + weight_accepted * accepted
     if per_capita:
-        if not headcount:
-            return Decimal(0)
         points = points * PER_CAPITA_SIZE / headcount
-    return points.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return points
 
 
 def competition_ranks(

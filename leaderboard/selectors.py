@@ -18,9 +18,10 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from campaign.models import Campaign, Client, RosterEntry, Theme, Unit
+from campaign.models import Campaign, Client, RosterEntry, Staff, Theme, Unit
 from leaderboard import scoring, tallies
 from leaderboard.models import ClientReached, StaleFigures, UnitDay, UnitDayChange, UnitVisitor
+from visits.models import Visit, VisitParticipant
 
 UNITS = "units"
 DEPARTMENTS = "departments"
@@ -43,6 +44,12 @@ DAY_FIELDS = (
     "cancelled",
     "done",
     *[f"rating_{n}" for n in range(1, 6)],
+    *[f"client_rating_{n}" for n in range(1, 6)],
+    "rated_both",
+    "rated_both_visitor",
+    "rated_both_client",
+    "client_higher",
+    "client_lower",
 )
 
 
@@ -60,7 +67,7 @@ class UnitStanding:
     leaders_on_roster: int
     idea_yield: float | None
     adjusted_yield: float
-    score: Decimal
+    score: Decimal | None  # exact; None with nobody on the roster
     ranked: bool
     rank: int | None = None
     previous_rank: int | None = None
@@ -114,6 +121,8 @@ class OrganisationFigures:
     ideas: int
     accepted_ideas: int
     average_benefit: float | None
+    average_client_benefit: float | None = None
+    client_response_rate: float | None = None
 
     @property
     def participation(self) -> float | None:
@@ -131,6 +140,66 @@ class OrganisationFigures:
     def visits_per_idea(self) -> float | None:
         """The "one idea in every N visits" figure."""
         return scoring.ratio(self.counted_visits, self.ideas)
+
+
+@dataclass(frozen=True)
+class BenefitFigures:
+    """How useful the counted visits were, as the visitors rated them and as the clients did
+    through the feedback link (1–5 each), and the two side by side on the visits both rated."""
+
+    visits: int  # counted visits
+    visitor_ratings: dict[int, int]  # rating → counted visits the visitor rated so
+    client_ratings: dict[int, int]  # rating → counted visits the client rated so
+    rated_both: int
+    rated_both_visitor: int  # the visitors' ratings on those visits, summed
+    rated_both_client: int  # the clients' ratings on those visits, summed
+    client_higher: int
+    client_lower: int
+
+    @staticmethod
+    def _average(ratings: dict[int, int]) -> float | None:
+        rated = sum(ratings.values())
+        return sum(n * count for n, count in ratings.items()) / rated if rated else None
+
+    @property
+    def visitor_average(self) -> float | None:
+        return self._average(self.visitor_ratings)
+
+    @property
+    def client_average(self) -> float | None:
+        return self._average(self.client_ratings)
+
+    @property
+    def visitor_answers(self) -> int:
+        return sum(self.visitor_ratings.values())
+
+    @property
+    def client_answers(self) -> int:
+        return sum(self.client_ratings.values())
+
+    @property
+    def client_response_rate(self) -> float | None:
+        """The share of counted visits whose client answered."""
+        return scoring.ratio(self.client_answers, self.visits)
+
+    @property
+    def both_visitor_average(self) -> float | None:
+        return scoring.ratio(self.rated_both_visitor, self.rated_both)
+
+    @property
+    def both_client_average(self) -> float | None:
+        return scoring.ratio(self.rated_both_client, self.rated_both)
+
+    @property
+    def client_same(self) -> int:
+        return self.rated_both - self.client_higher - self.client_lower
+
+    @property
+    def distribution(self) -> list[tuple[int, int, int]]:
+        """(rating, visits the visitor rated so, visits the client rated so), 1 to 5."""
+        return [
+            (n, self.visitor_ratings.get(n, 0), self.client_ratings.get(n, 0)) for n in range(1, 6)
+        ]
 
 
 @dataclass(frozen=True)
@@ -152,6 +221,7 @@ class Leaderboard:
     days: list[DayProgress]
     ranked_units: int
     units: dict[int, Unit]
+    benefit: BenefitFigures | None = None
 
     def department_of(self, unit_id: int | None) -> int | None:
         """The department of a unit on the roster, without another query."""
@@ -300,11 +370,20 @@ class Figures:
             if kind == "visitors"
         ]
 
+    def _tally(self, first: str, last: str) -> tuple[int, ...]:
+        """The organisation's sums of the day fields from `first` to `last`."""
+        start, end = DAY_FIELDS.index(first), DAY_FIELDS.index(last) + 1
+        columns = [row[start:end] for row in self.days]
+        return tuple(sum(column) for column in zip(*columns, strict=True)) or (0,) * (end - start)
+
     def visit_tally(self) -> tuple[int, ...]:
         """The organisation's (planned, cancelled, done, rating_1 … rating_5) visits."""
-        start = DAY_FIELDS.index("planned")
-        columns = [row[start:] for row in self.days]
-        return tuple(sum(column) for column in zip(*columns, strict=True)) or (0,) * 8
+        return self._tally("planned", "rating_5")
+
+    def client_tally(self) -> tuple[int, ...]:
+        """The clients' answers on counted visits: (client_rating_1 … client_rating_5,
+        rated_both, rated_both_visitor, rated_both_client, client_higher, client_lower)."""
+        return self._tally("client_rating_1", "client_lower")
 
     @cached_property
     def clients(self) -> dict[int, dt.date]:
@@ -448,7 +527,8 @@ def _standings(
                     weight_accepted=campaign.weight_accepted,
                     per_capita=campaign.per_capita,
                 ),
-                ranked=headcount >= campaign.min_unit_size,
+                # A unit with nobody on the roster has no score, so it cannot be ranked either.
+                ranked=headcount > 0 and headcount >= campaign.min_unit_size,
             )
         )
     ranks = scoring.competition_ranks(standings, key=lambda s: s.score, eligible=lambda s: s.ranked)
@@ -523,6 +603,14 @@ def _days(campaign: Campaign, figures: Figures, today: dt.date) -> list[DayProgr
     return days
 
 
+def campaign_days(
+    *, campaign: Campaign, figures: Figures | None = None, today: dt.date | None = None
+) -> list[DayProgress]:
+    """The cumulative counted visits and ideas of each campaign day up to today, as the
+    leaderboard's chart shows them."""
+    return _days(campaign, figures or Figures(campaign), today or timezone.localdate())
+
+
 def leaderboard_page(
     *, campaign: Campaign, level: str = UNITS, today: dt.date | None = None
 ) -> Leaderboard:
@@ -545,6 +633,7 @@ def leaderboard_page(
         days=_days(campaign, board.figures, today),
         ranked_units=sum(row[2] >= campaign.min_unit_size for row in board.roster),
         units=board.units,
+        benefit=benefit_figures(campaign=campaign, figures=board.figures),
     )
 
 
@@ -567,7 +656,105 @@ def unit_standing_for(
     return MyStanding(standing=mine, ranked_units=sum(s.ranked for s in standings))
 
 
+# --- A step taken: the progress note after a visit is saved, and the leaders who visited ---------
+
+# Round numbers of counted visits worth a word: a person's, and a unit's.
+PERSON_MILESTONES = (1, 5, 10, 20, 30, 50, 100)
+UNIT_MILESTONES = (10, 25, 50, 100, 150, 200, 300, 500, 1000)
+
+
+@dataclass(frozen=True)
+class VisitProgress:
+    """Where a saved visit leaves its logger and the unit it is credited to them for."""
+
+    my_visits: int  # counted visits of the campaign the person took part in
+    standing: UnitStanding | None
+    ranked_units: int
+    visit_target: int | None  # the campaign's visit target per unit
+
+    @property
+    def my_milestone(self) -> int | None:
+        return self.my_visits if self.my_visits in PERSON_MILESTONES else None
+
+    @property
+    def unit_milestone(self) -> int | None:
+        """The round number of visits (or the visit target) the unit has just reached."""
+        if self.standing is None:
+            return None
+        visits = self.standing.visits
+        return visits if visits in UNIT_MILESTONES or visits == self.visit_target else None
+
+
+def visit_progress(*, visit: Visit, user: Staff) -> VisitProgress:
+    """The logger's counted visits in the visit's campaign, and the standing of the unit the
+    visit is credited to for them, right after it was saved."""
+    campaign = visit.campaign
+    my_visits = (
+        Visit.objects.in_campaign(campaign).counted().filter(participations__staff=user).count()
+    )
+    unit_id = (
+        VisitParticipant.objects.filter(visit=visit, staff=user)
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    standings = unit_standings(campaign=campaign)
+    return VisitProgress(
+        my_visits=my_visits,
+        standing=next((s for s in standings if s.unit.pk == unit_id), None),
+        ranked_units=sum(s.ranked for s in standings),
+        visit_target=campaign.visit_target_per_unit,
+    )
+
+
+@dataclass(frozen=True)
+class LeaderVisit:
+    name: str
+    unit: str
+    first_visit: dt.date
+
+
+def leaders_who_visited(*, campaign: Campaign, figures: Figures | None = None) -> list[LeaderVisit]:
+    """The leadership-team members on the roster who have made a counted visit, first to set
+    out first, for the front page: leaders went first."""
+    figures = figures or Figures(campaign)
+    first_days: dict[int, dt.date] = {}
+    for _unit, staff, first_day in figures.visitors:
+        if staff not in first_days or first_day < first_days[staff]:
+            first_days[staff] = first_day
+    entries = (
+        RosterEntry.objects.filter(
+            campaign=campaign, is_leadership=True, staff_id__in=list(first_days)
+        )
+        .select_related("staff", "unit")
+        .order_by()
+    )
+    leaders = [
+        LeaderVisit(
+            name=str(entry.staff), unit=entry.unit.name, first_visit=first_days[entry.staff_id]
+        )
+        for entry in entries
+    ]
+    return sorted(leaders, key=lambda leader: (leader.first_visit, leader.name))
+
+
 # --- The organisation's figures and the report's tallies --------------------------------------
+
+
+def benefit_figures(*, campaign: Campaign, figures: Figures | None = None) -> BenefitFigures:
+    """The visitors' and the clients' benefit ratings of the campaign's counted visits."""
+    figures = figures or Figures(campaign)
+    visitor = figures.visit_tally()[3:]
+    *client, both, both_visitor, both_client, higher, lower = figures.client_tally()
+    return BenefitFigures(
+        visits=_totals(figures).visits,
+        visitor_ratings={n: visitor[n - 1] for n in range(1, 6)},
+        client_ratings={n: client[n - 1] for n in range(1, 6)},
+        rated_both=both,
+        rated_both_visitor=both_visitor,
+        rated_both_client=both_client,
+        client_higher=higher,
+        client_lower=lower,
+    )
 
 
 def organisation_figures(
@@ -583,6 +770,7 @@ def organisation_figures(
     totals = _totals(figures)
     planned, cancelled, done, *ratings = figures.visit_tally()
     rated = sum(ratings)
+    benefit = benefit_figures(campaign=campaign, figures=figures)
     return OrganisationFigures(
         counted_visits=totals.visits,
         normal_client_work=done - totals.visits,
@@ -598,6 +786,8 @@ def organisation_figures(
         average_benefit=(
             sum(n * count for n, count in enumerate(ratings, start=1)) / rated if rated else None
         ),
+        average_client_benefit=benefit.client_average,
+        client_response_rate=benefit.client_response_rate,
     )
 
 
@@ -610,6 +800,7 @@ class ReportTallies:
     ideas_by_theme: list[tuple[str, int]]  # (theme name or "", ideas that count), most first
     ideas_by_status: dict[str, int]  # status → ideas of counted visits, duplicates included
     benefit_ratings: dict[int, int]  # visitor's rating 1–5 → counted visits
+    client_benefit_ratings: dict[int, int]  # client's rating 1–5 → counted visits
 
 
 def report_tallies(*, campaign: Campaign, figures: Figures | None = None) -> ReportTallies:
@@ -629,6 +820,7 @@ def report_tallies(*, campaign: Campaign, figures: Figures | None = None) -> Rep
             themes[theme_id] += ideas
     names = dict(Theme.objects.filter(pk__in=[pk for pk in themes if pk]).values_list("pk", "name"))
     ratings = figures.visit_tally()[3:]
+    client_ratings = figures.client_tally()[:5]
 
     def most_first(counter: Counter) -> list[tuple[str, int]]:
         """Largest count first, equal counts by name."""
@@ -644,4 +836,5 @@ def report_tallies(*, campaign: Campaign, figures: Figures | None = None) -> Rep
         ideas_by_theme=by_theme,
         ideas_by_status=dict(statuses),
         benefit_ratings={n: ratings[n - 1] for n in range(1, 6)},
+        client_benefit_ratings={n: client_ratings[n - 1] for n in range(1, 6)},
     )

@@ -1,11 +1,22 @@
-"""The leaderboard table: one row per unit (or department), sortable by every column."""
+"""The leaderboard table: one row per unit (or department), sortable by every column.
+
+On the page the figures sit under group headings (visits, people, ideas), so that their own
+headings can be short and every column fits a 1280 px screen; on a phone each row is a card with
+the unit's key figures, and all of them on request. The CSV has every column under its full name.
+"""
 
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from leaderboard.figures import EMPTY, decimal_text, percent_text, rounded, rounded_percent
+from leaderboard.figures import (
+    EMPTY,
+    IDEA_YIELD,
+    PARTICIPATION,
+    SCORE,
+    VISITS_PER_10,
+)
 
 
 def rank_change_text(change: int | None, previous_rank: int | None, rank: int | None) -> str:
@@ -27,7 +38,7 @@ class StandingsTable(tables.Table):
     rank_change = tables.Column(verbose_name=_("Change in 7 days"), empty_values=())
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__name",))
     # Right after the name, so the figure the ranking rests on is in view without scrolling.
-    score = tables.Column(verbose_name=_("Score"))
+    score = tables.Column(verbose_name=_("Score"), empty_values=())
     department = tables.Column(
         verbose_name=_("Department"),
         accessor="unit__parent",
@@ -50,6 +61,48 @@ class StandingsTable(tables.Table):
         orderable = True
         order_by = ("rank",)
         attrs = {"class": "table leaderboard-table"}
+        sequence = (
+            "rank",
+            "rank_change",
+            "unit",
+            "score",
+            "department",
+            "visits",
+            "visits_per_10",
+            "headcount",
+            "visitors",
+            "participation",
+            "ideas",
+            "idea_yield",
+            "adjusted_yield",
+            "accepted",
+            "leaders",
+        )
+
+    # The page's group headings, over the columns named, and those columns' short headings.
+    column_groups = (
+        (_("Visits"), ("visits", "visits_per_10")),
+        (_("People"), ("headcount", "visitors", "participation")),
+        (_("Ideas"), ("ideas", "idea_yield", "adjusted_yield", "accepted")),
+    )
+    short_headers = {
+        "visits": _("counted"),
+        "visits_per_10": _("per 10 staff"),
+        "headcount": _("on roster"),
+        "visitors": _("visited"),
+        "participation": _("share"),
+        "ideas": _("number"),
+        "idea_yield": _("per visit"),
+        "adjusted_yield": _("adjusted"),
+        "accepted": _("accepted"),
+    }
+    # What a phone's card shows; the others on request ("Show all figures").
+    key_figures = frozenset(
+        {"rank", "rank_change", "unit", "score", "visits", "participation", "ideas"}
+        | {"idea_yield", "accepted", "leaders"}
+    )
+    # Shown on the page in the unit's cell, under its name.
+    folded = frozenset({"department"})
 
     # A first click on a figure's heading puts the largest first.
     descending_first = (
@@ -67,48 +120,88 @@ class StandingsTable(tables.Table):
         "score",
     )
 
-    def __init__(self, *args, mine=(), caption="", department_level=False, **kwargs):
+    def __init__(
+        self, *args, mine=(), caption="", department_level=False, all_figures=False, **kwargs
+    ):
         if department_level:
             kwargs["exclude"] = ("department",)
         super().__init__(*args, **kwargs)
         self.mine = set(mine)
         self.caption = caption
         self.department_level = department_level
+        self.all_figures = all_figures
         if department_level:
             self.columns["unit"].column.verbose_name = _("Department")
 
     def render_rank_change(self, record):
+        """An arrow and the places ("▲ 2") for the eye, the words for a screen reader."""
         text = rank_change_text(record.rank_change, record.previous_rank, record.rank)
         if record.rank_change:
             arrow = "▲" if record.rank_change > 0 else "▼"
-            return format_html('<span aria-hidden="true">{}</span> {}', arrow, text)
-        return text
+            shown = f"{arrow} {abs(record.rank_change)}"
+        elif record.rank_change == 0:
+            shown = "±0"
+        else:
+            return text
+        return format_html(
+            '<span aria-hidden="true" title="{}">{}</span><span class="visually-hidden">{}</span>',
+            text,
+            shown,
+            text,
+        )
 
     def render_unit(self, record):
+        name = record.unit.name
         if record.unit.pk in self.mine:
             mine = _("Your department") if self.department_level else _("Your unit")
-            return format_html(
-                '{} <span class="badge badge--mine">{}</span>', record.unit.name, mine
-            )
-        return record.unit.name
+            name = format_html('{} <span class="badge badge--mine">{}</span>', name, mine)
+        if self.department_level or not record.unit.parent:
+            return name
+        return format_html(
+            '{}<span class="unit-department"><span class="visually-hidden">{}: </span>{}</span>',
+            name,
+            _("Department"),
+            record.unit.parent.name,
+        )
+
+    def header_rows(self):
+        """The page's two header rows: (the first row's cells, the second row's columns with
+        their short headings). A first-row cell is {"column": ...} for a column standing alone
+        over both rows, or {"group": label, "span": n} over the columns of a group."""
+        grouped = {name: (label, names) for label, names in self.column_groups for name in names}
+        first, second = [], []
+        for column in self.page_columns():
+            if column.name not in grouped:
+                first.append({"column": column})
+                continue
+            label, names = grouped[column.name]
+            if not second or second[-1][0].name not in names:
+                shown = [name for name in names if name in self.columns.names()]
+                first.append({"group": label, "span": len(shown)})
+            second.append((column, self.short_headers[column.name]))
+        return first, second
+
+    def page_columns(self):
+        return [column for column in self.columns if column.name not in self.folded]
 
     def render_department(self, value):
         return value.name
 
+    # One precision per figure, the same in the cells and in the CSV (`leaderboard.figures`).
     def render_participation(self, record):
-        return percent_text(record.participation, 0)
+        return PARTICIPATION.text(record.participation)
 
     def render_visits_per_10(self, record):
-        return decimal_text(record.visits_per_10, 1)
+        return VISITS_PER_10.text(record.visits_per_10)
 
     def render_idea_yield(self, record):
-        return decimal_text(record.idea_yield, 2)
+        return IDEA_YIELD.text(record.idea_yield)
 
     def render_adjusted_yield(self, value):
-        return decimal_text(value, 2)
+        return IDEA_YIELD.text(value)
 
-    def render_score(self, value):
-        return decimal_text(value, 2)
+    def render_score(self, record):
+        return SCORE.text(record.score)
 
     def render_leaders(self, record):
         return format_html("{} / {}", record.leaders, record.leaders_on_roster)
@@ -126,16 +219,19 @@ class StandingsTable(tables.Table):
         return record.unit.parent.name if record.unit.parent else ""
 
     def value_participation(self, record):
-        return rounded_percent(record.participation, 1)
+        return PARTICIPATION.rounded(record.participation)
 
     def value_visits_per_10(self, record):
-        return rounded(record.visits_per_10, 2)
+        return VISITS_PER_10.rounded(record.visits_per_10)
 
     def value_idea_yield(self, record):
-        return rounded(record.idea_yield, 3)
+        return IDEA_YIELD.rounded(record.idea_yield)
 
     def value_adjusted_yield(self, record):
-        return rounded(record.adjusted_yield, 3)
+        return IDEA_YIELD.rounded(record.adjusted_yield)
+
+    def value_score(self, record):
+        return SCORE.rounded(record.score)
 
     def value_leaders(self, record):
         return record.leaders

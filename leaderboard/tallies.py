@@ -133,7 +133,11 @@ def _day_rows(campaign: Campaign, visits, units: set[int] | None = None) -> dict
             accepted=ExpressionWrapper(IS_ACCEPTED, output_field=BooleanField()),
         ).values_list("visit_id", "status", "theme_id", "counting_day", "counts", "accepted")
     )
-    visit_rows = list(visits.values_list("pk", "visited_on", "status", "benefit_rating"))
+    visit_rows = list(
+        visits.values_list(
+            "pk", "visited_on", "status", "benefit_rating", "client_feedback__benefit_rating"
+        )
+    )
     counted = set(visits.counted().values_list("pk", flat=True))
 
     credits: dict[int, dict[int, int]] = defaultdict(dict)  # visit → unit → department
@@ -164,7 +168,7 @@ def _day_rows(campaign: Campaign, visits, units: set[int] | None = None) -> dict
             if units is None or unit in units:
                 yield unit, unit == org_unit, first_in_department[department] == unit
 
-    for visit_id, day, status, rating in visit_rows:
+    for visit_id, day, status, rating, client_rating in visit_rows:
         counts = visit_id in counted
         for unit, for_org, for_department in attributed(visit_id):
             figures = row(unit, day)
@@ -175,9 +179,8 @@ def _day_rows(campaign: Campaign, visits, units: set[int] | None = None) -> dict
                     figures.cancelled += 1
                 else:
                     figures.done += 1
-                if counts and rating:
-                    name = f"rating_{rating}"
-                    setattr(figures, name, getattr(figures, name) + 1)
+                if counts:
+                    _add_ratings(figures, rating, client_rating)
             if counts:
                 figures.visits += 1
                 figures.dept_visits += for_department
@@ -197,6 +200,22 @@ def _day_rows(campaign: Campaign, visits, units: set[int] | None = None) -> dict
                 figures.org_ideas += for_org
                 figures.org_accepted += for_org and accepted
     return rows
+
+
+def _add_ratings(figures: UnitDay, rating: int | None, client_rating: int | None) -> None:
+    """A counted visit's benefit ratings: the visitor's, the client's, and the two side by side."""
+    if rating:
+        name = f"rating_{rating}"
+        setattr(figures, name, getattr(figures, name) + 1)
+    if client_rating:
+        name = f"client_rating_{client_rating}"
+        setattr(figures, name, getattr(figures, name) + 1)
+    if rating and client_rating:
+        figures.rated_both += 1
+        figures.rated_both_visitor += rating
+        figures.rated_both_client += client_rating
+        figures.client_higher += client_rating > rating
+        figures.client_lower += client_rating < rating
 
 
 def visitor_rows(campaign: Campaign, keys: Iterable[VisitorKey] | None = None) -> list:

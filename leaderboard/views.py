@@ -11,6 +11,8 @@ from leaderboard.forms import StandingsFilterForm
 from leaderboard.selectors import DEPARTMENTS, LEVELS, UNITS, leaderboard_page
 from leaderboard.tables import StandingsTable
 
+ALL_FIGURES = "all"
+
 
 def index(request):
     """The current campaign's leaderboard."""
@@ -44,8 +46,13 @@ def _leaderboard(request, campaign):
         caption = _("Departments of %(campaign)s, units rolled up") % {"campaign": campaign}
     else:
         caption = _("Units of %(campaign)s") % {"campaign": campaign}
+    all_figures = request.GET.get("figures") == ALL_FIGURES
     table = StandingsTable(
-        standings, mine=mine, caption=caption, department_level=level == DEPARTMENTS
+        standings,
+        mine=mine,
+        caption=caption,
+        department_level=level == DEPARTMENTS,
+        all_figures=all_figures,
     )
     RequestConfig(request, paginate=False).configure(table)
     if request.GET.get("format") == "csv":
@@ -57,6 +64,12 @@ def _leaderboard(request, campaign):
         )
     query = request.GET.copy()
     query["format"] = "csv"
+    # On a phone each unit is a card with its key figures; this shows all of them, or again only
+    # the key ones.
+    figures_query = request.GET.copy()
+    figures_query.pop("figures", None)
+    if not all_figures:
+        figures_query["figures"] = ALL_FIGURES
     return render(
         request,
         "leaderboard/leaderboard.html",
@@ -67,10 +80,14 @@ def _leaderboard(request, campaign):
             "form": form,
             "level": level,
             "csv_query": query.urlencode(),
+            "figures_query": figures_query.urlencode(),
+            "all_figures": all_figures,
             "chart": progress_chart(
                 days=board.days, starts_on=campaign.starts_on, ends_on=campaign.ends_on
             ),
             "today": timezone.localdate(),
-            "other_campaigns": Campaign.objects.exclude(pk=campaign.pk).only("name", "slug"),
+            "other_campaigns": Campaign.objects.exclude(pk=campaign.pk).only(
+                "name", "name_sv", "name_en", "slug"
+            ),
         },
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from campaign.models import Campaign, Unit
 from campaign.services import RULE_FIELDS, SCORING_FIELDS
+from leaderboard.figures import SCORE
 from leaderboard.selectors import unit_standings
 from visits.models import Visit
 from visits.rules import visit_verdict
@@ -18,16 +19,17 @@ class UnitChange:
     unit: Unit
     rank_before: int | None
     rank_after: int | None
-    score_before: Decimal
-    score_after: Decimal
+    score_before: Decimal | None
+    score_after: Decimal | None
     visits_before: int
     visits_after: int
 
     @property
     def changed(self) -> bool:
-        return (self.rank_before, self.score_before, self.visits_before) != (
+        """Whether the row shows a difference: the score as rounded for the page."""
+        return (self.rank_before, SCORE.rounded(self.score_before), self.visits_before) != (
             self.rank_after,
-            self.score_after,
+            SCORE.rounded(self.score_after),
             self.visits_after,
         )
 
@@ -106,8 +108,8 @@ def rule_change_preview(*, campaign: Campaign, proposed: dict) -> RuleChangePrev
                 unit=(before or after).unit,
                 rank_before=before.rank if before else None,
                 rank_after=after.rank if after else None,
-                score_before=before.score if before else Decimal(0),
-                score_after=after.score if after else Decimal(0),
+                score_before=before.score if before else None,
+                score_after=after.score if after else None,
                 visits_before=before.visits if before else 0,
                 visits_after=after.visits if after else 0,
             )

@@ -6,18 +6,28 @@ ideas of counted visits, a joint visit counts once for the organisation.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from campaign.exports import xlsx_response, xlsx_sheet, xlsx_workbook
+from campaign.exports import Formatted, XlsxSheet, fitted_widths, xlsx_response
 from campaign.models import Campaign, ClientKind
+from ideas import selectors as idea_selectors
 from ideas.models import Idea, IdeaStatus
-from leaderboard.figures import rounded, rounded_percent
+from leaderboard.figures import (
+    BENEFIT,
+    IDEA_YIELD,
+    PARTICIPATION,
+    RESPONSE_RATE,
+    SCORE,
+    VISITS_PER_IDEA,
+    Precision,
+)
 from leaderboard.selectors import (
+    BenefitFigures,
     Figures,
     OrganisationFigures,
     UnitStanding,
+    benefit_figures,
     organisation_figures,
     report_tallies,
     unit_standings,
@@ -41,13 +51,10 @@ FUNNEL = [
     (_("Implemented"), (IdeaStatus.IMPLEMENTED,)),
 ]
 
-# The average benefit rating is shown with one decimal wherever it appears.
-BENEFIT_PLACES = 1
-
 
 @dataclass(frozen=True)
 class Breakdown:
-    label: str
+    label: str | int  # a benefit rating is its number, 1–5
     count: int
     share: int = 0  # percent of the largest count in its list, for the bar beside the number
 
@@ -74,8 +81,7 @@ class Comparison:
     label: str
     current: float | int | None
     previous: float | int | None
-    kind: str = "number"  # "number", "percent" or "decimal"
-    places: int = 2  # decimals shown for a "decimal", as in the headline figures above it
+    precision: Precision | None = None  # None for a count
 
 
 @dataclass
@@ -88,6 +94,7 @@ class CampaignReport:
     ideas_by_status: list[Breakdown]
     funnel: list[Breakdown]
     benefit_ratings: list[Breakdown]
+    benefit: BenefitFigures
     standings: list[UnitStanding]
     shareable_ideas: list[ShareableIdea]
     shareable_total: int = 0
@@ -98,20 +105,22 @@ class CampaignReport:
 
 def _comparison(current: OrganisationFigures, previous: OrganisationFigures) -> list[Comparison]:
     rows = [
-        (_("Counted visits"), "counted_visits", "number", 0),
-        (_("Normal client work"), "normal_client_work", "number", 0),
-        (_("Clients reached"), "clients_reached", "number", 0),
-        (_("Staff who visited"), "visitors", "number", 0),
-        (_("Participation"), "participation", "percent", 1),
-        (_("Leaders who visited"), "leaders_visited", "number", 0),
-        (_("Development ideas"), "ideas", "number", 0),
-        (_("Ideas per visit"), "ideas_per_visit", "decimal", 2),
-        (_("Accepted ideas"), "accepted_ideas", "number", 0),
-        (_("Average benefit (1–5)"), "average_benefit", "decimal", BENEFIT_PLACES),
+        (_("Counted visits"), "counted_visits", None),
+        (_("Normal client work"), "normal_client_work", None),
+        (_("Clients reached"), "clients_reached", None),
+        (_("Staff who visited"), "visitors", None),
+        (_("Participation"), "participation", PARTICIPATION),
+        (_("Leaders who visited"), "leaders_visited", None),
+        (_("Development ideas"), "ideas", None),
+        (_("Ideas per visit"), "ideas_per_visit", IDEA_YIELD),
+        (_("Accepted ideas"), "accepted_ideas", None),
+        (_("Average benefit (1–5)"), "average_benefit", BENEFIT),
+        (_("Average benefit for the clients (1–5)"), "average_client_benefit", BENEFIT),
+        (_("Client response rate"), "client_response_rate", RESPONSE_RATE),
     ]
     return [
-        Comparison(label, getattr(current, name), getattr(previous, name), kind, places)
-        for label, name, kind, places in rows
+        Comparison(label, getattr(current, name), getattr(previous, name), precision)
+        for label, name, precision in rows
     ]
 
 
@@ -129,13 +138,7 @@ SHAREABLE_ON_PAGE = 12
 
 def shareable_ideas(*, campaign: Campaign, limit: int | None = None) -> list[ShareableIdea]:
     """The campaign's counted ideas marked shareable, by theme and title."""
-    ideas = (
-        Idea.objects.in_campaign(campaign)
-        .counted()
-        .filter(is_shareable=True)
-        .select_related("visit__client", "theme")
-        .order_by("theme__name", "title", "pk")
-    )
+    ideas = idea_selectors.shareable_ideas(campaign=campaign)
     return [
         ShareableIdea(
             title=idea.title,
@@ -188,14 +191,12 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
             ]
         ),
         benefit_ratings=_with_bars(
-            [Breakdown(str(rating), count) for rating, count in tallies.benefit_ratings.items()]
+            [Breakdown(rating, count) for rating, count in tallies.benefit_ratings.items()]
         ),
+        benefit=benefit_figures(campaign=campaign, figures=figures),
         standings=unit_standings(campaign=campaign, figures=figures),
         shareable_ideas=shareable,
-        shareable_total=Idea.objects.in_campaign(campaign)
-        .counted()
-        .filter(is_shareable=True)
-        .count(),
+        shareable_total=idea_selectors.shareable_ideas(campaign=campaign).count(),
     )
     report.previous = previous_campaign(campaign)
     if report.previous is not None:
@@ -204,50 +205,74 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
     return report
 
 
-def percent(value: float | None) -> Decimal | None:
-    return rounded_percent(value, 1)
+def _cell(value, precision: Precision | None):
+    """A figure as the workbook holds it: a count as it is, any other with its one precision
+    and display format (a percentage as a share formatted "0.0%")."""
+    if precision is None:
+        return value
+    return Formatted(precision.cell(value), precision.number_format)
+
+
+def _sheet(title, header, rows) -> XlsxSheet:
+    """A sheet of the report, its columns as wide as their contents."""
+    rows = [list(row) for row in rows]
+    header = [str(name) for name in header]
+    return XlsxSheet(title=str(title), header=header, rows=rows, widths=fitted_widths(header, rows))
 
 
 def report_xlsx_response(report: CampaignReport):
-    """The report as a workbook, one sheet per section."""
-    workbook = xlsx_workbook()
+    """The report as a workbook, one sheet per section: every figure a typed number, shown with
+    the precision it has on the page, columns as wide as their contents."""
+    sheets = []
     headline = report.headline
+    benefit = report.benefit
     summary = [
-        (_("Counted visits"), headline.counted_visits),
-        (_("Normal client work"), headline.normal_client_work),
-        (_("Planned visits"), headline.planned),
-        (_("Cancelled visits"), headline.cancelled),
-        (_("Clients reached"), headline.clients_reached),
-        (_("Staff on the roster"), headline.headcount),
-        (_("Staff who visited"), headline.visitors),
-        (_("Participation %"), percent(headline.participation)),
-        (_("Leaders on the roster"), headline.leaders_on_roster),
-        (_("Leaders who visited"), headline.leaders_visited),
-        (_("Development ideas"), headline.ideas),
-        (_("Ideas per visit"), _rounded(headline.ideas_per_visit)),
-        (_("Visits per idea"), _rounded(headline.visits_per_idea)),
-        (_("Accepted ideas"), headline.accepted_ideas),
-        (_("Average benefit (1–5)"), rounded(headline.average_benefit, BENEFIT_PLACES)),
+        (_("Counted visits"), headline.counted_visits, None),
+        (_("Normal client work"), headline.normal_client_work, None),
+        (_("Planned visits"), headline.planned, None),
+        (_("Cancelled visits"), headline.cancelled, None),
+        (_("Clients reached"), headline.clients_reached, None),
+        (_("Staff on the roster"), headline.headcount, None),
+        (_("Staff who visited"), headline.visitors, None),
+        (_("Participation"), headline.participation, PARTICIPATION),
+        (_("Leaders on the roster"), headline.leaders_on_roster, None),
+        (_("Leaders who visited"), headline.leaders_visited, None),
+        (_("Development ideas"), headline.ideas, None),
+        (_("Ideas per visit"), headline.ideas_per_visit, IDEA_YIELD),
+        (_("Visits per idea"), headline.visits_per_idea, VISITS_PER_IDEA),
+        (_("Accepted ideas"), headline.accepted_ideas, None),
+        (_("Average benefit (1–5)"), headline.average_benefit, BENEFIT),
+        (_("Average benefit for the clients (1–5)"), benefit.client_average, BENEFIT),
+        (_("Clients who answered"), benefit.client_answers, None),
+        (_("Client response rate"), benefit.client_response_rate, RESPONSE_RATE),
+        (_("Visits rated by both"), benefit.rated_both, None),
+        (_("Visitors' average on those"), benefit.both_visitor_average, BENEFIT),
+        (_("Clients' average on those"), benefit.both_client_average, BENEFIT),
+        (_("Client rated higher"), benefit.client_higher, None),
+        (_("Client rated the same"), benefit.client_same, None),
+        (_("Client rated lower"), benefit.client_lower, None),
     ]
-    xlsx_sheet(
-        workbook,
-        title=str(_("Summary")),
-        header=[_("Figure"), report.campaign.name],
-        rows=[(str(label), value) for label, value in summary],
+    sheets.append(
+        _sheet(
+            _("Summary"),
+            [_("Figure"), report.campaign.local_name],
+            [(str(label), _cell(value, precision)) for label, value, precision in summary],
+        )
     )
     if report.previous is not None:
-        xlsx_sheet(
-            workbook,
-            title=str(_("Comparison")),
-            header=[_("Figure"), report.campaign.name, report.previous.name],
-            rows=[
-                (
-                    str(row.label),
-                    _export_value(row.current, row),
-                    _export_value(row.previous, row),
-                )
-                for row in report.comparison
-            ],
+        sheets.append(
+            _sheet(
+                _("Comparison"),
+                [_("Figure"), report.campaign.local_name, report.previous.local_name],
+                [
+                    (
+                        str(row.label),
+                        _cell(row.current, row.precision),
+                        _cell(row.previous, row.precision),
+                    )
+                    for row in report.comparison
+                ],
+            )
         )
     sections = [
         (_("Clients by kind"), _("Kind"), _("Clients"), report.clients_by_kind),
@@ -255,67 +280,56 @@ def report_xlsx_response(report: CampaignReport):
         (_("Ideas by theme"), _("Theme"), _("Ideas"), report.ideas_by_theme),
         (_("Ideas by status"), _("Status"), _("Ideas"), report.ideas_by_status),
         (_("Idea funnel"), _("Stage"), _("Ideas"), report.funnel),
-        (_("Benefit ratings"), _("Rating"), _("Visits"), report.benefit_ratings),
     ]
     for title, label, count, rows in sections:
-        xlsx_sheet(
-            workbook,
-            title=str(title),
-            header=[label, count],
-            rows=[(row.label, row.count) for row in rows],
+        sheets.append(_sheet(title, [label, count], [(row.label, row.count) for row in rows]))
+    sheets.append(
+        _sheet(
+            _("Benefit ratings"), [_("Rating"), _("Visitors"), _("Clients")], benefit.distribution
         )
-    xlsx_sheet(
-        workbook,
-        title=str(_("Leaderboard")),
-        header=[
-            _("Rank"),
-            _("Unit"),
-            _("On roster"),
-            _("Visits"),
-            _("Staff who visited"),
-            _("Participation %"),
-            _("Leaders who visited"),
-            _("Ideas"),
-            _("Accepted ideas"),
-            _("Ideas per visit"),
-            _("Score"),
-        ],
-        rows=[
-            (
-                s.rank,
-                s.unit.name,
-                s.headcount,
-                s.visits,
-                s.visitors,
-                percent(s.participation),
-                s.leaders,
-                s.ideas,
-                s.accepted,
-                _rounded(s.idea_yield),
-                s.score,
-            )
-            for s in report.standings
-        ],
     )
-    xlsx_sheet(
-        workbook,
-        title=str(_("Shareable ideas")),
-        header=[_("Idea"), _("In the client's words"), _("Client"), _("Theme"), _("Status")],
-        rows=[
-            (idea.title, idea.text, idea.client, idea.theme, idea.status)
-            for idea in shareable_ideas(campaign=report.campaign)
-        ],
+    sheets.append(
+        _sheet(
+            _("Leaderboard"),
+            [
+                _("Rank"),
+                _("Unit"),
+                _("On roster"),
+                _("Visits"),
+                _("Staff who visited"),
+                _("Participation"),
+                _("Leaders who visited"),
+                _("Ideas"),
+                _("Accepted ideas"),
+                _("Ideas per visit"),
+                _("Score"),
+            ],
+            [
+                (
+                    s.rank,
+                    s.unit.name,
+                    s.headcount,
+                    s.visits,
+                    s.visitors,
+                    _cell(s.participation, PARTICIPATION),
+                    s.leaders,
+                    s.ideas,
+                    s.accepted,
+                    _cell(s.idea_yield, IDEA_YIELD),
+                    _cell(s.score, SCORE),
+                )
+                for s in report.standings
+            ],
+        )
     )
-    return xlsx_response(workbook, filename=f"{report.campaign.slug}-report.xlsx")
-
-
-def _rounded(value: float | None) -> Decimal | None:
-    return rounded(value, 2)
-
-
-def _export_value(value, row: Comparison):
-    if row.kind == "percent":
-        return percent(value)
-    if row.kind == "decimal":
-        return rounded(value, row.places)
-    return value
+    sheets.append(
+        _sheet(
+            _("Shareable ideas"),
+            [_("Idea"), _("In the client's words"), _("Client"), _("Theme"), _("Status")],
+            [
+                (idea.title, idea.text, idea.client, idea.theme, idea.status)
+                for idea in shareable_ideas(campaign=report.campaign)
+            ],
+        )
+    )
+    return xlsx_response(filename=f"{report.campaign.slug}-report.xlsx", sheets=sheets)

@@ -18,4 +18,5 @@ visit_urlpatterns = [
 campaign_urlpatterns = [
     path("<slug:slug>/edit/", views.campaign_edit_view, name="edit"),
     path("<slug:slug>/report/", views.campaign_report_view, name="report"),
+    path("<slug:slug>/shared-ideas/", views.campaign_shared_ideas_view, name="shared_ideas"),
 ]

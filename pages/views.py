@@ -1,14 +1,17 @@
 """Pages that combine the domain apps: the front page, logging, editing and showing a visit with
 its ideas, the campaign settings with their rule-change preview, and the campaign report."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from campaign.forms import CampaignForm
 from campaign.models import Campaign
@@ -16,22 +19,45 @@ from campaign.revisions import EditConflict, merge_saved_changes
 from campaign.selectors import campaign_current
 from campaign.services import campaign_update
 from ideas.forms import idea_formset
-from ideas.selectors import ideas_of_visit
+from ideas.selectors import ideas_of_visit, shareable_ideas
 from ideas.services import visit_log_with_ideas, visit_update_with_ideas
-from leaderboard.selectors import Figures, organisation_figures, unit_standing_for
+from leaderboard.selectors import (
+    Figures,
+    leaders_who_visited,
+    organisation_figures,
+    unit_standing_for,
+    visit_progress,
+)
+from notifications.forms import CampaignNotificationsForm
+from notifications.selectors import (
+    Standings,
+    campaign_kinds_off,
+    sees_unit_overview,
+    unit_overview,
+)
+from notifications.services import campaign_notifications_set
 from pages.previews import rule_change_needs_preview, rule_change_preview
 from pages.report import campaign_report, report_xlsx_response
-from visits.forms import VerdictQueryForm, VisitEditForm, VisitLogForm
+from visits.forms import PICKER_BUTTONS, VerdictQueryForm, VisitEditForm, VisitLogForm
+from visits.qr import qr_svg
 from visits.rules import VisitStatus, visit_verdict
 from visits.selectors import (
+    client_feedback_of,
+    feedback_link_shown_to,
     visit_by_submission_token,
     visit_detail,
     visit_editable_by,
     visit_history,
     visit_list_for_participant,
-    visits_to_clients,
+    visits_to_client,
 )
-from visits.services import DuplicateSubmissionError, SameDayVisitError, logging_is_open
+from visits.services import (
+    DuplicateSubmissionError,
+    FeedbackState,
+    SameDayVisitError,
+    client_feedback_state,
+    logging_is_open,
+)
 from visits.views import visit_or_404
 
 # --- The front page ------------------------------------------------------------------------
@@ -46,7 +72,16 @@ def dashboard(request):
             "progress": organisation_figures(campaign=campaign, figures=figures),
             "my_visits": visit_list_for_participant(user=request.user, campaign=campaign),
             "my_standing": unit_standing_for(user=request.user, campaign=campaign, figures=figures),
+            "leaders": leaders_who_visited(campaign=campaign, figures=figures),
         }
+        # A unit manager's front page leads with their unit: who has visited and who not yet,
+        # and the ideas it collected and must decide on.
+        if sees_unit_overview(request.user):
+            context["overview"] = unit_overview(
+                campaign=campaign,
+                unit=request.user.unit,
+                standings=Standings(campaign, figures),
+            )
     return render(request, "pages/dashboard.html", context)
 
 
@@ -86,24 +121,21 @@ def _verdict_for(form, campaign, *, visit=None):
     return verdict, []
 
 
-def _chosen_client(form):
-    """The client the form names, even while other fields (or the client's own checks, such as
-    the same-day question) are unanswered; None when the value names no client."""
-    value = form["client"].data if form.is_bound else form.initial.get("client")
-    try:
-        return form.fields["client"].clean(value)
-    except ValidationError:
-        return None
-
-
 def _earlier_visits(form, campaign, exclude_visit_id=None):
-    client = _chosen_client(form)
+    """The client the form names, even while other fields (or the client's own checks, such as
+    the same-day question) are unanswered, and who already visited it."""
+    client = form.chosen_client()
     if client is None:
         return None, []
-    found = visits_to_clients(
-        campaign=campaign, client_ids=[client.pk], exclude_visit_id=exclude_visit_id
+    return client, visits_to_client(
+        campaign=campaign, client_id=client.pk, exclude_visit_id=exclude_visit_id
     )
-    return client, found.get(client.pk, [])
+
+
+def _saves_nothing(request) -> bool:
+    """A press of a button that shows the form again instead of saving it: a new idea row, the
+    verdict check, or a picker's own button without JavaScript."""
+    return any(name in request.POST for name in ("add_idea", "preview", *PICKER_BUTTONS))
 
 
 @permission_required("visits.add_visit", raise_exception=True)
@@ -126,7 +158,7 @@ def visit_new(request):
     ideas = idea_formset(
         campaign=campaign, data=request.POST, extra_forms=int("add_idea" in request.POST)
     )
-    if "add_idea" in request.POST or "preview" in request.POST:
+    if _saves_nothing(request):
         return _render_form(request, "pages/visit_form.html", form, ideas, campaign)
     if form.is_valid() and ideas.is_valid():
         try:
@@ -146,7 +178,7 @@ def visit_new(request):
             if isinstance(error, SameDayVisitError):
                 form.same_day_visit = error.visit
         else:
-            messages.success(request, _success_message(visit))
+            messages.success(request, _saved_note(visit, request.user), extra_tags=LOG_ANOTHER)
             return redirect(visit)
     return _render_form(request, "pages/visit_form.html", form, ideas, campaign, status=400)
 
@@ -155,7 +187,7 @@ def _with_client_picked(data):
     """The form as sent, with the client picked among the similar ones instead of a new one."""
     data = data.copy()
     data["client"] = data["pick_client"]
-    for name in VisitLogForm.NEW_CLIENT_FIELDS:
+    for name in (*VisitLogForm.NEW_CLIENT_FIELDS, "client_query"):
         data.pop(name, None)
     return data
 
@@ -168,26 +200,66 @@ def _already_saved(request, visit):
     return redirect(visit)
 
 
-def _success_message(visit):
-    if visit.counts:
-        return _("Thank you! The visit is saved and counts for the campaign.")
-    return _("The visit is saved. It does not count for the campaign; see why below.")
+# A message with this tag offers to log another visit (templates/includes/_messages.html).
+LOG_ANOTHER = "log-another"
+
+
+def _saved_note(visit, user) -> str:
+    """What the person reads after saving: that it is saved, and for a visit that counts, the
+    step it takes them and their unit (a milestone reached, the unit's rank)."""
+    if visit.is_planned:
+        return _(
+            "The planned visit is saved. Once it has taken place, open it here, mark it done "
+            "and add what the client said."
+        )
+    if not visit.counts:
+        return _(
+            "The visit is saved as normal client work: this time it does not count for the "
+            "campaign. The reasons are below."
+        )
+    progress = visit_progress(visit=visit, user=user)
+    sentences = [_("Thank you! The visit is saved and counts for the campaign.")]
+    if progress.my_milestone == 1:
+        sentences.append(_("Your first visit of the campaign – great that you set out!"))
+    elif progress.my_milestone:
+        sentences.append(
+            _("That makes %(visits)s counted visits for you – well done!")
+            % {"visits": progress.my_visits}
+        )
+    standing = progress.standing
+    if standing is not None:
+        if progress.unit_milestone:
+            sentences.append(
+                _("%(unit)s has now reached %(visits)s counted visits!")
+                % {"unit": standing.unit.name, "visits": standing.visits}
+            )
+        if standing.rank:
+            sentences.append(
+                _("%(unit)s is ranked %(rank)s of %(units)s.")
+                % {
+                    "unit": standing.unit.name,
+                    "rank": standing.rank,
+                    "units": progress.ranked_units,
+                }
+            )
+    return " ".join(str(sentence) for sentence in sentences)
 
 
 def _script_text():
     """The words the form's script shows, translated here like the rest of the page."""
     return {
-        "searchClients": _("Search for the client"),
-        "searchClientsPlaceholder": _("Name, region or business ID"),
-        "searchStaff": _("Search for a colleague"),
-        "searchStaffPlaceholder": _("Name"),
+        "clientResults": _("Clients found"),
+        "staffResults": _("People found"),
         "chosen": _("Chosen: %s"),
         "added": _("Added: %s"),
-        "remove": _("Remove %s"),
-        "found": _("%s found"),
+        "alreadyAdded": _("%s is already on the visit."),
+        "found": _("%s found. Use the up and down arrow keys to go through them, Enter to choose."),
+        "foundOne": _("1 found. Press the down arrow key, then Enter to choose it."),
+        "nobodyFound": _("Nobody found."),
         "chosenCoVisitors": _("Chosen co-visitors"),
         "noClientFound": _("No client found — add a new client below."),
         "addNewClient": _("Add a new client"),
+        "searchFailed": _("The search did not answer. Try again."),
     }
 
 
@@ -214,9 +286,9 @@ def _render_form(
 
 def visit_show(request, pk):
     visit = visit_or_404(request, pk)
-    others = visits_to_clients(
-        campaign=visit.campaign, client_ids=[visit.client_id], exclude_visit_id=visit.pk
-    ).get(visit.client_id, [])
+    others = visits_to_client(
+        campaign=visit.campaign, client_id=visit.client_id, exclude_visit_id=visit.pk
+    )
     can_edit = visit_editable_by(visit=visit, user=request.user)
     context = {
         "visit": visit,
@@ -226,7 +298,16 @@ def visit_show(request, pk):
         "logging_open": logging_is_open(campaign=visit.campaign, user=request.user),
         "other_visits": others,
         "history": visit_history(visit=visit),
+        "client_feedback": client_feedback_of(visit=visit),
+        "feedback_open": client_feedback_state(visit=visit) == FeedbackState.OPEN,
     }
+    if context["feedback_open"] and feedback_link_shown_to(visit=visit, user=request.user):
+        link = request.build_absolute_uri(
+            reverse("feedback:answer", kwargs={"feedback_token": visit.feedback_token})
+        )
+        context["feedback_link"] = link
+        context["feedback_qr"] = qr_svg(link, title=_("QR code of the client's feedback link"))
+        context["feedback_subject"] = _("How useful was our visit?")
     return render(request, "pages/visit_detail.html", context)
 
 
@@ -246,7 +327,7 @@ def visit_edit(request, pk):
     ideas = idea_formset(
         campaign=campaign, data=request.POST, extra_forms=int("add_idea" in request.POST)
     )
-    if "add_idea" in request.POST or "preview" in request.POST:
+    if _saves_nothing(request):
         return _render_form(request, "pages/visit_edit.html", form, ideas, campaign, visit=visit)
     if form.is_valid() and ideas.is_valid():
         changes = {
@@ -303,6 +384,8 @@ def _outdated_edit(request, ideas, current, merge):
     """The edit refused because the visit was saved meanwhile: what changed and who saved it, and
     the form with the person's changes and the others' merged, under the new revision."""
     merge.data["revision"] = VisitEditForm.initial_for(current)["revision"]
+    # The merged client id decides; the text in the client box was the refused form's client.
+    merge.data.pop("client_query", None)
     form = VisitEditForm(merge.data, campaign=current.campaign, visit=current)
     form.is_valid()
     form.add_error(None, EditConflict(current).messages)
@@ -328,12 +411,11 @@ def campaign_edit_view(request, slug):
     """The settings of a campaign. A change of counting rules or weights after visits exist is
     first shown (counted visits, and each unit's rank and score, before and after), then saved."""
     saved = get_object_or_404(Campaign, slug=slug)
-    form = CampaignForm(
-        request.POST if request.method == "POST" else None,
-        instance=Campaign.objects.get(pk=saved.pk),
-    )
+    data = request.POST if request.method == "POST" else None
+    form = CampaignForm(data, instance=Campaign.objects.get(pk=saved.pk))
+    mails = CampaignNotificationsForm(data, kinds_off=campaign_kinds_off(campaign=saved))
     preview = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and mails.is_valid():
         proposed = form.settings()
         if "confirm" not in request.POST and rule_change_needs_preview(
             campaign=saved, proposed=proposed
@@ -341,14 +423,18 @@ def campaign_edit_view(request, slug):
             preview = rule_change_preview(campaign=saved, proposed=proposed)
         else:
             try:
-                campaign_update(
-                    campaign=saved,
-                    themes=form.cleaned_data["themes"],
-                    new_theme_names=form.cleaned_data["new_themes"],
-                    make_current=form.cleaned_data["make_current"],
-                    logging_end_confirmed=form.cleaned_data.get("logging_end_confirmed", False),
-                    **proposed,
-                )
+                with transaction.atomic():
+                    campaign_update(
+                        campaign=saved,
+                        themes=form.cleaned_data["themes"],
+                        new_theme_names=form.cleaned_data["new_themes"],
+                        make_current=form.cleaned_data["make_current"],
+                        logging_end_confirmed=form.cleaned_data.get("logging_end_confirmed", False),
+                        **proposed,
+                    )
+                    campaign_notifications_set(
+                        campaign=saved, enabled=mails.cleaned_data["enabled"]
+                    )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -357,7 +443,7 @@ def campaign_edit_view(request, slug):
     return render(
         request,
         "campaign/campaign_form.html",
-        {"form": form, "campaign": saved, "preview": preview},
+        {"form": form, "notifications_form": mails, "campaign": saved, "preview": preview},
     )
 
 
@@ -377,5 +463,23 @@ def campaign_report_view(request, slug):
             "today": today,
             # Visits can still be logged in the grace days, so the standings are final only after.
             "final": campaign.logging_closes_on < today,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def campaign_shared_ideas_view(request, slug):
+    """ "You said, we did": the ideas a campaign's coordinators marked shareable, with their status
+    and official response, for clients and anyone to read once the campaign publishes them. No
+    client, visitor or unit is named."""
+    campaign = get_object_or_404(Campaign, slug=slug, ideas_published=True)
+    return render(
+        request,
+        "pages/shared_ideas.html",
+        {
+            "campaign": campaign,
+            "ideas": shareable_ideas(campaign=campaign),
+            "organisation_name": settings.ORGANISATION_NAME,
         },
     )

@@ -1,4 +1,5 @@
 import datetime as dt
+import socket
 
 import pytest
 from django.conf import settings
@@ -136,3 +137,26 @@ def smtp_server(settings):
         settings.EMAIL_HOST_USER = ""
         settings.EMAIL_HOST_PASSWORD = ""
         yield mailbox
+
+
+@pytest.fixture
+def feed_server(settings):
+    """Peers on loopback, good and bad (tests/servers.py), with the fetch's limits made short so
+    that a slow peer costs a fraction of a second, and plain http allowed as under DEBUG."""
+    from tests.servers import feed_server
+
+    settings.DEBUG = True
+    settings.CHALLENGE_CONNECT_TIMEOUT = 0.5
+    settings.CHALLENGE_READ_TIMEOUT = 0.5
+    settings.CHALLENGE_TOTAL_TIMEOUT = 1.0
+    with feed_server() as server:
+        server.slow_seconds = 1.5
+        yield server
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nobody listens on: a peer that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

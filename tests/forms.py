@@ -17,6 +17,7 @@ def campaign_form_data(campaign=None, **overrides):
         "per_capita": "on",
         "min_unit_size": 3,
         "visit_target_per_unit": "",
+        "client_email_retention_days": 365,
     }
     if campaign is not None:
         data |= {

@@ -12,7 +12,10 @@ from django.utils.http import urlsafe_base64_encode
 
 from campaign.models import Campaign, RosterEntry, Staff
 from ideas.models import Idea
-from visits.models import Visit
+from notifications.models import NotificationKind
+from notifications.tokens import unsubscribe_token
+from visits.models import CalendarFeed, Visit
+from visits.services import calendar_feed_renew
 
 # Django's own maintenance interface: named as not assessed in the accessibility statement.
 NOT_ASSESSED = ("admin/",)
@@ -35,8 +38,10 @@ class Samples:
     campaign: Campaign
     visit: Visit | None
     idea: Idea | None
-    user: Staff
+    user: Staff | None
     roster_entry: RosterEntry | None
+    calendar_token: str = ""
+    feedback_token: str | None = None
 
     @classmethod
     def for_user(cls, user: Staff) -> "Samples":
@@ -50,7 +55,36 @@ class Samples:
             idea=ideas.filter(created_by=user).first() or ideas.first(),
             user=user,
             roster_entry=RosterEntry.objects.filter(campaign=campaign, staff=user).first(),
+            calendar_token=(
+                CalendarFeed.objects.filter(staff=user).first() or calendar_feed_renew(staff=user)
+            ).token,
+            feedback_token=_feedback_token(campaign),
         )
+
+    @classmethod
+    def public(cls) -> "Samples":
+        """What anyone without a login may open: the client's feedback page of a visit."""
+        campaign = Campaign.objects.current()
+        return cls(
+            campaign=campaign,
+            visit=None,
+            idea=None,
+            user=None,
+            roster_entry=None,
+            feedback_token=_feedback_token(campaign),
+        )
+
+
+def _feedback_token(campaign: Campaign | None) -> str | None:
+    """The feedback link of a done visit of the campaign: a client's page, open to anyone who
+    has the link."""
+    visits = Visit.objects.in_campaign(campaign).filter(status=Visit.Status.DONE).order_by("pk")
+    return visits.values_list("feedback_token", flat=True).first()
+
+
+# Route parameters that a viewer without a login can fill: the secret of a client's link, and
+# the unsubscribe link of a mail (opened from the mail, often without being logged in).
+PUBLIC_PARAMETERS = {"feedback_token", "unsubscribe_token"}
 
 
 # What a parameter named like the key stands for; for plain `pk`/`id`, the route's first segment.
@@ -75,6 +109,13 @@ SAMPLE_OBJECTS: dict[str, Callable[[Samples], object]] = {
     # pages of a working link are checked along the journeys in test_sign_in.py).
     "uidb64": lambda s: urlsafe_base64_encode(force_bytes(s.user.pk)),
     "token": lambda s: "expired-token",
+    # The viewer's own calendar address and the unsubscribe link of one of their mails.
+    "feed_token": lambda s: s.calendar_token,
+    "unsubscribe_token": lambda s: unsubscribe_token(
+        staff_id=(s.user or Staff.objects.order_by("pk").first()).pk, kind=NotificationKind.NUDGE
+    ),
+    # The client's feedback page of a done visit (its link is the key, no login).
+    "feedback_token": lambda s: s.feedback_token,
 }
 
 
@@ -105,10 +146,14 @@ def page_paths(samples: Samples | None) -> tuple[list[str], list[str]]:
         if not PARAMETER.search(route):
             paths.append("/" + route)
             continue
+        viewer = samples
         if samples is None:
-            continue
+            names = {match["name"] for match in PARAMETER.finditer(route)}
+            if not names <= PUBLIC_PARAMETERS:
+                continue
+            viewer = Samples.public()
         try:
-            path = _fill(route, samples)
+            path = _fill(route, viewer)
         except LookupError as error:
             unresolved.append(str(error))
             continue

@@ -12,5 +12,6 @@ class VisitsConfig(AppConfig):
 
         from visits.models import Visit, VisitParticipant
 
-        auditlog.register(Visit, exclude_fields=["updated_at"])
+        # The feedback token is a secret: whoever reads the history must not get the link.
+        auditlog.register(Visit, exclude_fields=["updated_at", "feedback_token"])
         auditlog.register(VisitParticipant)

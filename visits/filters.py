@@ -2,8 +2,10 @@
 
 import django_filters
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from campaign.lookups import ContainsText
 from campaign.models import Campaign, Client, Unit
 from visits.models import Visit
 from visits.rules import VisitStatus
@@ -28,8 +30,7 @@ class VisitFilter(django_filters.FilterSet):
     )
     client = django_filters.CharFilter(
         label=_("Client"),
-        field_name="client__name",
-        lookup_expr="icontains",
+        method="filter_client",
         max_length=Client._meta.get_field("name").max_length,
     )
     client_kind = django_filters.ChoiceFilter(
@@ -68,6 +69,9 @@ class VisitFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.with_participant(self.request.user)
+
+    def filter_client(self, queryset, name, value):
+        return queryset.filter(ContainsText(F("client__name"), value)) if value else queryset
 
     def filter_unit(self, queryset, name, value):
         return queryset.for_unit(value) if value else queryset

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,29 +22,35 @@ from campaign.models import (
 )
 from visits.rules import VisitStatus, visit_verdict
 
+# Whether a visit counts for its campaign: the SQL twin of `visits.rules.visit_verdict`.
+COUNTS = Q(
+    Q(is_remote=False) | Q(campaign__remote_counts=True),
+    status=VisitStatus.DONE,
+    visited_on__gte=F("campaign__starts_on"),
+    visited_on__lte=F("campaign__ends_on"),
+    minutes__gte=F("campaign__min_minutes"),
+    listened_most=True,
+    not_without_campaign=True,
+)
+
 
 class VisitQuerySet(models.QuerySet):
     def counted(self):
-        """Visits that count for their campaign: the SQL twin of `visits.rules.visit_verdict`."""
-        return self.filter(
-            Q(is_remote=False) | Q(campaign__remote_counts=True),
-            status=Visit.Status.DONE,
-            visited_on__gte=F("campaign__starts_on"),
-            visited_on__lte=F("campaign__ends_on"),
-            minutes__gte=F("campaign__min_minutes"),
-            listened_most=True,
-            not_without_campaign=True,
-        )
+        """Visits that count for their campaign."""
+        return self.filter(COUNTS)
 
     def not_counted(self):
-        return self.exclude(pk__in=self.counted().values("pk"))
+        """Visits kept as normal client work: the same condition negated, row by row (the
+        columns are never null), not a NOT IN over every counted visit."""
+        return self.exclude(COUNTS)
 
     def in_campaign(self, campaign):
         return self.filter(campaign=campaign)
 
     def for_unit(self, unit):
-        """Visits with a participant credited to the unit (or, for a department, any unit in it)."""
-        units = Unit.objects.with_descendants(unit)
+        """Visits with a participant credited to the unit (or, for a department, any unit in it).
+        The units are listed as ids, so the planner knows how many there are."""
+        units = list(Unit.objects.with_descendants(unit).values_list("pk", flat=True))
         return self.filter(
             Exists(VisitParticipant.objects.filter(visit=OuterRef("pk"), unit__in=units))
         )
@@ -68,6 +76,14 @@ class VisitQuerySet(models.QuerySet):
             )
         return self.filter(condition)
 
+
+def feedback_token_new() -> str:
+    """The secret part of a visit's feedback address: 32 random bytes, so that nobody finds a
+    client's answer page by guessing."""
+    return secrets.token_urlsafe(32)
+
+
+FEEDBACK_TOKEN_LENGTH = 64
 
 # One visit per person, client and day unless the person confirmed another one (cancelled visits
 # aside): the database holds the rule, so two forms sent at once cannot both pass it.
@@ -127,6 +143,14 @@ class Visit(models.Model):
         editable=False,
         help_text=_("One-time token of the form that created the visit; stops double submits."),
     )
+    feedback_token = models.CharField(
+        _("feedback token"),
+        max_length=FEEDBACK_TOKEN_LENGTH,
+        unique=True,
+        default=feedback_token_new,
+        editable=False,
+        help_text=_("The secret in the address of the client's feedback page for this visit."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -146,8 +170,14 @@ class Visit(models.Model):
             ("view_unit_visits", _("Can see every visit of own unit")),
             ("view_all_visits", _("Can see every visit of the organisation")),
         ]
+        # The visit list's orders (visits/tables.py), each ending on the id: by date in a
+        # campaign and over all campaigns, and by status (newest first within one). By client
+        # the list walks the clients in name order (campaign.Client's indexes) and each client's
+        # visits by the foreign key's own index.
         indexes = [
-            models.Index(fields=["campaign", "visited_on"], name="visit_campaign_date_idx"),
+            models.Index(fields=["campaign", "visited_on", "id"], name="visit_campaign_date_idx"),
+            models.Index(fields=["visited_on", "id"], name="visit_date_idx"),
+            models.Index(fields=["status", "-visited_on", "-id"], name="visit_status_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -255,3 +285,81 @@ class VisitParticipant(models.Model):
 
     def __str__(self):
         return f"{self.staff} ({self.unit})"
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a person's calendar of planned visits (`/visits/calendar/<token>.ics`,
+    read by calendar programs that cannot log in). Renewing it replaces the token, so whoever had
+    the old address no longer sees anything."""
+
+    staff = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self):
+        return str(self.staff)
+
+    def get_absolute_url(self):
+        return reverse("visits:calendar_feed", args=[self.token])
+
+
+class ClientFeedback(models.Model):
+    """The client's own answer about one visit, given through the feedback link: how useful the
+    visit was for them, what the organisation should do next and, only with their consent, an
+    e-mail address to hear what becomes of the ideas they gave."""
+
+    visit = models.OneToOneField(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="client_feedback"
+    )
+    benefit_rating = models.PositiveSmallIntegerField(
+        _("benefit for the client"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 = no benefit, 5 = very useful"),
+    )
+    next_steps = limited_text(
+        _("what the organisation should do next"), max_length=LONG_TEXT_LENGTH, blank=True
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    email_consented_at = models.DateTimeField(
+        _("consent to news given at"),
+        null=True,
+        blank=True,
+        help_text=_("When the client agreed to be told by e-mail what becomes of their ideas."),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    answered_at = models.DateTimeField(_("answered at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("client feedback")
+        verbose_name_plural = _("client feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(benefit_rating__gte=1, benefit_rating__lte=5),
+                name="client_feedback_rating_range",
+                violation_error_message=_("The rating must be from 1 to 5."),
+            ),
+            # An address is kept only with the client's consent.
+            models.CheckConstraint(
+                condition=Q(email="") | Q(email_consented_at__isnull=False),
+                name="client_feedback_email_with_consent",
+                violation_error_message=_("An e-mail address is kept only with consent."),
+            ),
+            text_at_most("next_steps", LONG_TEXT_LENGTH, name="client_feedback_next_steps_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.visit} {self.benefit_rating}/5"
+
+    @property
+    def wants_news(self) -> bool:
+        return bool(self.email)

@@ -69,9 +69,14 @@ def visit_verdict(
     if is_remote and not campaign.remote_counts:
         reasons.append(_("Remote visits do not count in this campaign."))
     if not listened_most:
-        reasons.append(_("Most of the time was not spent listening to the client."))
+        # An unticked box is what the visitor did not confirm, not a fact about the visit.
+        reasons.append(
+            _("You did not confirm that most of the time was spent listening to the client.")
+        )
     if not not_without_campaign:
-        reasons.append(_("The meeting would have happened without the campaign."))
+        reasons.append(
+            _("You did not confirm that the meeting would not have happened without the campaign.")
+        )
     once_done = ()
     if status == VisitStatus.PLANNED:
         once_done = visit_verdict(

@@ -5,13 +5,19 @@ logs a visit and its ideas together.
 """
 
 import datetime as dt
+import secrets
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -26,7 +32,7 @@ from campaign.models import (
 )
 from campaign.revisions import check_unchanged
 from campaign.roles import is_coordinator
-from visits.models import SAME_DAY_CONSTRAINT, Visit, VisitParticipant
+from visits.models import SAME_DAY_CONSTRAINT, CalendarFeed, ClientFeedback, Visit, VisitParticipant
 from visits.rules import VisitStatus, visit_default_status
 
 
@@ -404,3 +410,112 @@ def _participants_set(visit: Visit, people: Sequence[Staff]) -> None:
         participation = VisitParticipant(visit=visit, staff=person, unit_id=unit_id)
         participation.full_clean(exclude=["visit"], validate_constraints=False)
         participation.save()
+
+
+@transaction.atomic
+def calendar_feed_renew(*, staff: Staff) -> CalendarFeed:
+    """Give the person a calendar address with a new secret token (the first one, or one that
+    replaces the old, which then stops working)."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        staff=staff, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+# --- The client's feedback ----------------------------------------------------------------------
+
+
+class FeedbackState:
+    OPEN = "open"  # the client may answer, or change their answer
+    CLOSED = "closed"  # the visit was withdrawn or the campaign's logging has closed
+    UNKNOWN = "unknown"  # no visit has this link (or it has not taken place)
+
+
+def client_feedback_state(*, visit: Visit | None, today: dt.date | None = None) -> str:
+    """Whether the client may answer through the visit's link: a done visit takes answers until
+    the campaign's logging closes (the same rule as for the visitors, with no coordinator's
+    exception). A planned visit has not given its link out yet."""
+    if visit is None or visit.status == VisitStatus.PLANNED:
+        return FeedbackState.UNKNOWN
+    if visit.status == VisitStatus.CANCELLED:
+        return FeedbackState.CLOSED
+    if not logging_is_open(campaign=visit.campaign, user=AnonymousUser(), today=today):
+        return FeedbackState.CLOSED
+    return FeedbackState.OPEN
+
+
+class FeedbackClosedError(Exception):
+    """The visit takes no more answers (see `client_feedback_state`)."""
+
+
+@transaction.atomic
+def client_feedback_save(
+    *,
+    visit: Visit,
+    benefit_rating: int,
+    next_steps: str,
+    email: str,
+    wants_news: bool,
+    language: str,
+    today: dt.date | None = None,
+) -> ClientFeedback:
+    """The client's answer about a visit: the first one, or a change of it. An e-mail address is
+    kept only when the client asks to hear what becomes of their ideas (`wants_news`); an empty
+    address with `wants_news` keeps the one given before, and without `wants_news` any address
+    given before is removed."""
+    visit = Visit.objects.select_for_update().select_related("campaign").get(pk=visit.pk)
+    if client_feedback_state(visit=visit, today=today) != FeedbackState.OPEN:
+        raise FeedbackClosedError
+    now = timezone.now()
+    feedback = ClientFeedback.objects.filter(visit=visit).first() or ClientFeedback(
+        visit=visit, answered_at=now
+    )
+    email = email.strip()
+    if not wants_news:
+        feedback.email, feedback.email_consented_at = "", None
+    elif email:
+        if email != feedback.email:
+            feedback.email_consented_at = now
+        feedback.email = email
+    elif not feedback.email:
+        raise ValidationError(
+            {"email": _("Give the address to which we may tell you what becomes of your ideas.")}
+        )
+    feedback.benefit_rating = benefit_rating
+    feedback.next_steps = next_steps
+    feedback.language = language
+    feedback.full_clean()
+    feedback.save()
+    return feedback
+
+
+@transaction.atomic
+def client_feedback_unsubscribe(*, visit: Visit) -> bool:
+    """Remove the client's e-mail address from the visit's feedback, and with it their consent;
+    whether there was one. Works whether or not the feedback is still open."""
+    return bool(
+        ClientFeedback.objects.filter(visit=visit)
+        .exclude(email="")
+        .update(email="", email_consented_at=None, updated_at=timezone.now())
+    )
+
+
+FEEDBACK_WINDOW_SECONDS = 60 * 60
+
+
+def feedback_request_allowed(*, address: str) -> bool:
+    """Count one answer sent, or one feedback address that leads nowhere, from a client address,
+    and say whether it is within the limit of the hour (FEEDBACK_LIMIT_PER_ADDRESS): the links
+    cannot be guessed, and nobody fills the answers in by the thousand. The count is kept in the
+    cache (shared by every process) under a key that does not reveal the address."""
+    window = int(time.time()) // FEEDBACK_WINDOW_SECONDS
+    key = "feedback-requests:{}:{}".format(
+        salted_hmac("visits.feedback-requests", address).hexdigest(), window
+    )
+    cache.add(key, 0, timeout=FEEDBACK_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=FEEDBACK_WINDOW_SECONDS)
+        count = 1
+    return count <= settings.FEEDBACK_LIMIT_PER_ADDRESS

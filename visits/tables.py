@@ -1,12 +1,14 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from campaign.tables import BoundedPageSize
 from visits.models import Visit
 from visits.rules import VisitStatus
+from visits.selectors import visit_idea_counts
 
 
 def _cell(label, *, wide_only=False, number=False):
@@ -22,17 +24,26 @@ def _cell(label, *, wide_only=False, number=False):
 
 
 class VisitTable(BoundedPageSize, tables.Table):
-    visited_on = tables.Column(verbose_name=_("Date"), attrs=_cell(_("Date")))
+    """The visit list. Each order ends on the visit's id, so pages never share or skip a row, and
+    has an index (visits/migrations) that gives the page without sorting the campaign."""
+
+    visited_on = tables.Column(
+        verbose_name=_("Date"), order_by=("visited_on", "pk"), attrs=_cell(_("Date"))
+    )
     client = tables.Column(
-        verbose_name=_("Client"), order_by=("client__name",), attrs=_cell(_("Client"))
+        verbose_name=_("Client"), order_by=("client__name", "pk"), attrs=_cell(_("Client"))
     )
     kind = tables.Column(
         verbose_name=_("Client kind"),
         accessor="client__kind",
-        order_by=("client__kind",),
+        order_by=("client__kind", "client__name", "pk"),
         attrs=_cell(_("Client kind"), wide_only=True),
     )
-    status = tables.Column(verbose_name=_("Status"), attrs=_cell(_("Status")))
+    status = tables.Column(
+        verbose_name=_("Status"),
+        order_by=("status", "-visited_on", "-pk"),
+        attrs=_cell(_("Status")),
+    )
     counts = tables.Column(
         verbose_name=_("Counts"), empty_values=(), orderable=False, attrs=_cell(_("Counts"))
     )
@@ -42,10 +53,19 @@ class VisitTable(BoundedPageSize, tables.Table):
         orderable=False,
         attrs=_cell(_("Participants")),
     )
-    idea_count = tables.Column(verbose_name=_("Ideas"), attrs=_cell(_("Ideas"), number=True))
+    # Counted for the page's visits only, so not an order: sorting by it would count every
+    # visit's ideas first.
+    idea_count = tables.Column(
+        verbose_name=_("Ideas"),
+        empty_values=(),
+        orderable=False,
+        attrs=_cell(_("Ideas"), number=True),
+    )
+    # Shown when the list spans several campaigns (the view leaves it out for one). Campaigns in
+    # the order they were set up, so that the visits' own index gives the page.
     campaign = tables.Column(
         verbose_name=_("Campaign"),
-        order_by=("campaign__starts_on",),
+        order_by=("campaign_id", "visited_on", "pk"),
         attrs=_cell(_("Campaign"), wide_only=True),
     )
 
@@ -68,8 +88,15 @@ class VisitTable(BoundedPageSize, tables.Table):
         template_name = "visits/_visit_table.html"
         empty_text = _("No visits match these filters.")
 
-    # A first click on these headings puts the latest date or the most ideas first.
-    descending_first = ("visited_on", "idea_count", "campaign")
+    # A first click on these headings puts the latest date or campaign first.
+    descending_first = ("visited_on", "campaign")
+
+    @cached_property
+    def _page_idea_counts(self) -> dict[int, int]:
+        return visit_idea_counts(visit_ids=[row.record.pk for row in self.paginated_rows])
+
+    def render_idea_count(self, record):
+        return self._page_idea_counts.get(record.pk, 0)
 
     def render_visited_on(self, value, record):
         return format_html(

@@ -13,4 +13,13 @@ urlpatterns = [
     path("clients/visits/", views.client_visits_view, name="client_visits"),
     path("clients/similar/", views.client_similar_view, name="client_similar"),
     path("staff/", views.staff_search_view, name="staff_search"),
+    path("<int:pk>/calendar.ics", views.visit_calendar_view, name="calendar"),
+    path("calendar/renew/", views.calendar_feed_renew_view, name="calendar_renew"),
+    path("calendar/<str:feed_token>.ics", views.calendar_feed_view, name="calendar_feed"),
+]
+
+# The client's pages, under /feedback/ (public).
+feedback_urlpatterns = [
+    path("<str:feedback_token>/", views.feedback_view, name="answer"),
+    path("<str:feedback_token>/unsubscribe/", views.feedback_unsubscribe_view, name="unsubscribe"),
 ]

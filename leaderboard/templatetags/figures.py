@@ -1,16 +1,12 @@
 from django import template
 
-from leaderboard.figures import decimal_text, percent_text
+from leaderboard.figures import PRECISIONS
 
 register = template.Library()
 
 
 @register.filter
-def as_percent(share, places: int = 1) -> str:
-    """0.456 → "45.6 %" (with the locale's decimal mark); nothing to divide by → "–"."""
-    return percent_text(share, places)
-
-
-@register.filter
-def as_decimal(value, places: int = 2) -> str:
-    return decimal_text(value, places)
+def as_figure(value, name: str) -> str:
+    """A figure with the precision it has everywhere (`leaderboard.figures`):
+    `{{ s.participation|as_figure:"participation" }}` → "86,7 %"; nothing to divide by → "–"."""
+    return PRECISIONS[name].text(value)

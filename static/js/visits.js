@@ -32,75 +32,148 @@
     return node;
   }
 
-  /* A search box above a native select: results from the server as buttons; picking one sets
-     the select, so the form posts exactly what it would without JavaScript. */
-  function searchBox(container, select, options) {
-    var id = select.id + "_search";
-    var label = element("label", { for: id, class: "search-box__label" }, options.label);
-    var input = element("input", {
-      type: "search", id: id, class: "search-box__input", autocomplete: "off",
-      placeholder: options.placeholder
+  /* An editable combobox with a list popup (WAI-ARIA 1.2 combobox pattern): the picker's own
+     text box searches the server as one types; the options come and go in a listbox beside it
+     while focus stays in the box (aria-activedescendant). Down and Up move through the options
+     (Alt+Down opens the list), Enter chooses, Escape closes the list and then empties the box;
+     a live region says how many were found and what was chosen. */
+  function combobox(picker, options) {
+    var input = picker.querySelector("[data-picker-input]");
+    var listId = input.id + "-listbox";
+    var list = element("ul", { id: listId, role: "listbox", class: "picker__list",
+      "aria-label": options.listLabel });
+    var status = element("div", { role: "status", class: "visually-hidden" });
+    var popup = element("div", { class: "picker__popup" });
+    popup.append(list);
+    popup.hidden = true;
+    input.closest(".picker__row").after(popup);
+    picker.append(status);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", listId);
+    picker.querySelectorAll("[data-picker-button]").forEach(function (button) {
+      button.hidden = true;  /* the search answers as one types */
     });
-    var status = element("p", { class: "visually-hidden", "aria-live": "polite" });
-    var results = element("ul", { class: "search-box__results" });
-    var box = element("div", { class: "search-box" });
-    box.append(label, input, status, results);
-    options.insert(box);
+    var items = [];
+    var active = -1;
+    var asked = 0;
 
-    function clear() { results.replaceChildren(); }
+    function setActive(index) {
+      var nodes = list.children;
+      if (active >= 0 && nodes[active]) { nodes[active].setAttribute("aria-selected", "false"); }
+      active = index;
+      if (active >= 0 && nodes[active]) {
+        nodes[active].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", nodes[active].id);
+        nodes[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function isOpen() { return !popup.hidden && items.length > 0; }
+    function open() {
+      if (!items.length) { return; }
+      popup.hidden = false;
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function close() {
+      setActive(-1);
+      popup.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+    }
+    function choose(index) {
+      var item = items[index];
+      close();
+      if (item) {
+        status.textContent = options.pick(item);
+        input.focus();
+      }
+    }
+    function reset() {
+      items = [];
+      list.replaceChildren();
+      var empty = popup.querySelector("[data-picker-nothing]");
+      if (empty) { empty.remove(); }
+      close();
+      status.textContent = "";
+    }
+    function show(results, query) {
+      items = results;
+      list.replaceChildren();
+      results.forEach(function (item, index) {
+        var option = element("li", { id: listId + "-" + index, role: "option",
+          "aria-selected": "false", class: "picker__option" });
+        option.append(element("span", { class: "picker__name" }, item.name));
+        var details = options.details(item);
+        if (details) { option.append(element("span", { class: "picker__details" }, details)); }
+        option.addEventListener("click", function () { choose(index); });
+        list.append(option);
+      });
+      var empty = popup.querySelector("[data-picker-nothing]");
+      if (empty) { empty.remove(); }
+      if (!results.length && options.empty) {
+        popup.append(options.empty(query));
+        popup.hidden = false;
+        list.hidden = true;
+      } else if (results.length) {
+        open();
+      } else {
+        close();
+      }
+      active = -1;
+      status.textContent = results.length === 1 ? text.foundOne : results.length
+        ? text.found.replace("%s", results.length) : (options.nothing || text.nobodyFound);
+    }
 
     var search = debounce(function () {
       var query = input.value.trim();
-      if (query.length < 2) { clear(); status.textContent = ""; return; }
+      var ticket = ++asked;
+      if (query.length < 2) { reset(); return; }
       getJSON(withParams(options.url, { q: query })).then(function (data) {
-        clear();
-        if (!box.contains(document.activeElement)) { return; }  /* the user moved on */
-        data.results.forEach(function (item) {
-          var button = element("button", { type: "button", class: "search-box__result" });
-          button.append(element("span", { class: "search-box__name" }, item.name));
-          button.append(element("span", { class: "search-box__details" }, options.details(item)));
-          button.addEventListener("click", function () {
-            options.pick(item);
-            clear();
-            input.value = options.keepQuery ? input.value : "";
-            status.textContent = options.picked(item);
-            input.focus();
-          });
-          var row = element("li");
-          row.append(button);
-          results.append(row);
-        });
-        if (!data.results.length && options.empty) { results.append(options.empty(query)); }
-        status.textContent = options.found(data.results.length);
-      }).catch(function () { status.textContent = ""; });
+        if (ticket !== asked || document.activeElement !== input) { return; }  /* outdated */
+        show(data.results, query);
+      }).catch(function () {
+        if (ticket === asked) { status.textContent = text.searchFailed; }
+      });
     }, 200);
-    input.addEventListener("input", search);
+
+    input.addEventListener("input", function () {
+      if (options.typed) { options.typed(); }
+      search();
+    });
     input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); }
-      if (event.key === "Escape" && results.firstChild) { event.preventDefault(); clear(); }
+      var count = items.length;
       if (event.key === "ArrowDown") {
-        var first = results.querySelector("button");
-        if (first) { event.preventDefault(); first.focus(); }
-      }
-    });
-    results.addEventListener("keydown", function (event) {
-      var buttons = Array.prototype.slice.call(results.querySelectorAll("button"));
-      var index = buttons.indexOf(document.activeElement);
-      if (event.key === "ArrowDown" && index < buttons.length - 1) {
-        event.preventDefault(); buttons[index + 1].focus();
+        event.preventDefault();
+        if (!isOpen()) { open(); if (!event.altKey && count) { setActive(0); } return; }
+        setActive(active < count - 1 ? active + 1 : 0);
       } else if (event.key === "ArrowUp") {
-        event.preventDefault(); (index > 0 ? buttons[index - 1] : input).focus();
+        event.preventDefault();
+        if (!isOpen()) { open(); setActive(count - 1); return; }
+        setActive(active > 0 ? active - 1 : count - 1);
+      } else if (event.key === "Enter") {
+        /* Enter in the box never sends the whole form half filled. */
+        event.preventDefault();
+        if (isOpen() && active >= 0) { choose(active); }
       } else if (event.key === "Escape") {
-        clear(); input.focus();
+        if (!popup.hidden) { event.preventDefault(); close(); popup.hidden = true; }
+        else if (input.value) {
+          event.preventDefault();
+          input.value = "";
+          if (options.typed) { options.typed(); }
+        }
+      } else if (event.key === "Tab") {
+        close();
       }
     });
-    /* The list closes when focus leaves the search box for another field. A press on a result
-       keeps the focus in the box, so the click still picks it. */
-    results.addEventListener("mousedown", function (event) { event.preventDefault(); });
-    box.addEventListener("focusout", function (event) {
-      if (!event.relatedTarget || !box.contains(event.relatedTarget)) { clear(); }
+    /* A press on an option keeps the focus in the box, so the click still chooses it. */
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    picker.addEventListener("focusout", function (event) {
+      if (!event.relatedTarget || !picker.contains(event.relatedTarget)) { close(); }
     });
-    return input;
+    return { input: input, status: status, close: close };
   }
 
   var form = document.querySelector("form.visit-form");
@@ -109,37 +182,52 @@
 
   /* Client picker and "who already visited this client". */
   var clientPicker = form.querySelector("[data-client-picker]");
+  var clientValue = null;
+  var clientBox = null;
+  var chooseClient = null;
   if (clientPicker) {
-    var clientSelect = clientPicker.querySelector("select");
+    var picker = clientPicker.querySelector("[data-picker]");
+    clientValue = picker.querySelector("[data-picker-value]");
     var earlier = clientPicker.querySelector("#earlier-visits");
     var showEarlier = function () {
-      if (!clientSelect.value) { earlier.replaceChildren(); return; }
-      getJSON(withParams(clientPicker.dataset.visitsUrl, { client: clientSelect.value }))
+      if (!clientValue.value) { earlier.replaceChildren(); return; }
+      getJSON(withParams(clientPicker.dataset.visitsUrl, { client: clientValue.value }))
         .then(function (data) { earlier.innerHTML = data.html; })
         .catch(function () { earlier.replaceChildren(); });
     };
-    clientSelect.addEventListener("change", showEarlier);
-    searchBox(clientPicker, clientSelect, {
+    var forgetMatches = function () {
+      picker.querySelectorAll("[data-picker-matches], [data-picker-note]").forEach(
+        function (node) { node.remove(); });
+    };
+    chooseClient = function (id, name) {
+      clientValue.value = String(id);
+      clientBox.input.value = name;
+      forgetMatches();
+      showEarlier();
+      return text.chosen.replace("%s", name);
+    };
+    /* A match offered by the server (without a search run here) is chosen like an option. */
+    picker.addEventListener("change", function (event) {
+      if (event.target.matches("[data-picker-matches] input[type=radio]")) {
+        chooseClient(event.target.value, event.target.dataset.name);
+        clientBox.input.focus();
+      }
+    });
+    clientBox = combobox(picker, {
       url: clientPicker.dataset.searchUrl,
-      label: text.searchClients,
-      placeholder: text.searchClientsPlaceholder,
-      insert: function (box) { clientSelect.parentNode.insertBefore(box, clientSelect); },
+      listLabel: text.clientResults,
+      nothing: text.noClientFound,
       details: function (item) { return [item.kind, item.region].filter(Boolean).join(" · "); },
-      pick: function (item) {
-        if (!clientSelect.querySelector('option[value="' + item.id + '"]')) {
-          clientSelect.append(element("option", { value: item.id }, item.name));
-        }
-        clientSelect.value = String(item.id);
-        clientSelect.dispatchEvent(new Event("change"));
-      },
-      picked: function (item) { return text.chosen.replace("%s", item.name); },
-      found: function (count) {
-        return count ? text.found.replace("%s", count) : text.noClientFound;
+      pick: function (item) { return chooseClient(item.id, item.name); },
+      typed: function () {
+        /* Typing over a chosen client un-chooses it: the form sends what the box says. */
+        if (clientValue.value) { clientValue.value = ""; showEarlier(); }
       },
       empty: function (query) {
-        /* Nothing found: say so where the results would be, and lead to adding the client. */
-        var row = element("li", { class: "search-box__empty" });
-        row.append(element("p", {}, text.noClientFound));
+        /* Nothing found: say so where the options would be, and lead to adding the client. */
+        var box = element("div", { class: "picker__nothing",
+          "data-picker-nothing": "" });
+        box.append(element("p", {}, text.noClientFound));
         var add = element("button", { type: "button", class: "button button--secondary" },
           text.addNewClient);
         add.addEventListener("click", function () {
@@ -151,10 +239,12 @@
             name.value = query;
             name.dispatchEvent(new Event("input"));
           }
+          clientBox.input.value = "";
+          box.remove();
           name.focus();
         });
-        row.append(add);
-        return row;
+        box.append(add);
+        return box;
       }
     });
   }
@@ -179,12 +269,8 @@
     /* Picking one of the similar clients makes it the visit's client and drops the new one. */
     similar.addEventListener("change", function (event) {
       var choice = event.target.closest("[data-pick-client]");
-      if (!choice || !clientSelect) { return; }
-      if (!clientSelect.querySelector('option[value="' + choice.value + '"]')) {
-        clientSelect.append(element("option", { value: choice.value }, choice.dataset.name));
-      }
-      clientSelect.value = choice.value;
-      clientSelect.dispatchEvent(new Event("change"));
+      if (!choice || !chooseClient) { return; }
+      clientBox.status.textContent = chooseClient(choice.value, choice.dataset.name);
       newClient.querySelectorAll("input[type=text], input:not([type])").forEach(function (input) {
         input.value = "";
       });
@@ -192,55 +278,47 @@
       if (confirmed) { confirmed.checked = false; }
       similar.replaceChildren();
       newClient.open = false;
-      clientSelect.focus();
+      clientBox.input.focus();
     });
   }
 
-  /* Co-visitors: search and chips; the native multiple select stays the source of truth. */
+  /* Co-visitors: each one chosen is a ticked box in the list; the combobox adds to it. */
   var staffPicker = form.querySelector("[data-staff-picker]");
   if (staffPicker) {
-    var staffSelect = staffPicker.querySelector("select");
-    var chips = element("ul", { class: "chips", "aria-label": text.chosenCoVisitors });
-    var renderChips = function () {
-      chips.replaceChildren();
-      Array.prototype.forEach.call(staffSelect.selectedOptions, function (option) {
-        var item = element("li", { class: "chip" });
-        item.append(element("span", {}, option.textContent));
-        var remove = element("button", {
-          type: "button", class: "chip__remove",
-          "aria-label": text.remove.replace("%s", option.textContent)
-        }, "×");
-        remove.addEventListener("click", function () {
-          option.selected = false;
-          renderChips();
-          staffSearch.focus();
-        });
-        item.append(remove);
-        chips.append(item);
-      });
+    var people = staffPicker.querySelector("[data-picker]");
+    var chosen = people.querySelector("[data-picker-chosen]");
+    var fieldName = people.querySelector("[data-picker-input]").name.replace(/_query$/, "");
+    var boxFor = function (id) {
+      return chosen.querySelector('input[name="' + fieldName + '"][value="' + id + '"]');
     };
-    var staffSearch = searchBox(staffPicker, staffSelect, {
+    chosen.setAttribute("aria-label", text.chosenCoVisitors);
+    combobox(people, {
       url: staffPicker.dataset.searchUrl,
-      label: text.searchStaff,
-      placeholder: text.searchStaffPlaceholder,
-      insert: function (box) {
-        staffSelect.parentNode.insertBefore(box, staffSelect);
-        box.after(chips);
-      },
+      listLabel: text.staffResults,
       details: function (item) { return item.unit; },
       pick: function (item) {
-        var option = staffSelect.querySelector('option[value="' + item.id + '"]');
-        if (option) { option.selected = true; }
-        renderChips();
-      },
-      picked: function (item) { return text.added.replace("%s", item.name); },
-      found: function (count) { return text.found.replace("%s", count); }
+        var box = boxFor(item.id);
+        if (box) {
+          if (box.checked) { return text.alreadyAdded.replace("%s", item.name); }
+          box.checked = true;
+        } else {
+          var label = element("label");
+          box = element("input", { type: "checkbox", name: fieldName, value: String(item.id),
+            id: "id_" + fieldName + "_" + item.id });
+          box.checked = true;
+          label.append(box, " " + item.name + (item.unit ? " (" + item.unit + ")" : ""));
+          var chip = element("li", { class: "chip" });
+          chip.append(label);
+          chosen.append(chip);
+        }
+        var empty = people.querySelector("[data-picker-empty]");
+        if (empty) { empty.remove(); }
+        people.querySelectorAll("[data-picker-matches], [data-picker-note]").forEach(
+          function (node) { node.remove(); });
+        people.querySelector("[data-picker-input]").value = "";
+        return text.added.replace("%s", item.name);
+      }
     });
-    staffSelect.hidden = true;
-    var staffLabel = staffPicker.querySelector('label[for="' + staffSelect.id + '"]');
-    if (staffLabel) { staffLabel.htmlFor = staffSearch.id; }
-    staffPicker.querySelector(".search-box__label").classList.add("visually-hidden");
-    renderChips();
   }
 
   /* Live "will this count and why", from the server's rule. */

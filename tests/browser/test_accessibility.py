@@ -22,6 +22,7 @@ from campaign.roles import STAFF
 from tests.browser.conftest import DEMO_PASSWORD, log_in
 from tests.factories import StaffFactory
 from tests.urlwalk import Samples, page_paths
+from visits.models import Visit
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -295,3 +296,21 @@ def test_the_walk_reports_a_route_it_cannot_fill(settings):
 
     assert unresolved == ["no sample for <int:report_number> in reports/<int:report_number>/"]
     assert "/visits/" not in paths
+
+
+@pytest.mark.django_db
+def test_the_walk_opens_a_clients_feedback_page_without_a_login():
+    from tests.factories import CampaignFactory, VisitFactory
+
+    campaign = CampaignFactory(is_current=True, slug="kevat")
+    VisitFactory(campaign=campaign, status=Visit.Status.PLANNED)  # its link is not given out
+    done = VisitFactory(campaign=campaign)
+
+    paths, unresolved = page_paths(None)
+
+    assert f"/feedback/{done.feedback_token}/" in paths
+    assert f"/feedback/{done.feedback_token}/unsubscribe/" in paths
+    assert unresolved == []
+    assert not any("<" in path for path in paths)
+    staff_paths, _unresolved = page_paths(Samples.for_user(done.created_by))
+    assert f"/feedback/{done.feedback_token}/" in staff_paths

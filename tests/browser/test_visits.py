@@ -30,15 +30,15 @@ def test_staff_log_a_visit_on_a_phone_in_finnish(demo, phone_page):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     page.get_by_label("Hae asiakasta").fill("Testilän")
-    result = page.get_by_role("button", name=re.compile("Testilän kunta"))
+    result = page.get_by_role("option", name=re.compile("Testilän kunta"))
     expect(result).to_contain_text("Kunta · Kainuu")
     result.click()
     expect(page.locator("#earlier-visits")).to_contain_text(
         "Tämän asiakkaan luona ei ole vielä käyty tämän kampanjan aikana."
     )
 
-    page.get_by_role("searchbox", name=re.compile("Muut osallistujat")).fill("Matti Esim")
-    page.get_by_role("button", name=re.compile("Matti Esimerkki")).click()
+    page.get_by_role("combobox", name="Lisää osallistuja").fill("Matti Esim")
+    page.get_by_role("option", name=re.compile("Matti Esimerkki")).click()
     expect(page.locator(".chips")).to_contain_text("Matti Esimerkki")
 
     page.get_by_label("Suurin osa ajasta käytettiin asiakkaan kuuntelemiseen.").check()
@@ -51,6 +51,11 @@ def test_staff_log_a_visit_on_a_phone_in_finnish(demo, phone_page):
 
     expect(page).to_have_url(re.compile(r"/visits/\d+/$"))
     expect(page.get_by_role("status")).to_contain_text("Kiitos!")
+    # The step taken: the unit's rank, and a way on to the next visit.
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"on sijalla \d+/\d+\."))
+    expect(
+        page.get_by_role("status").get_by_role("link", name="Kirjaa seuraava käynti")
+    ).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Käynti: Testilän kunta")
     expect(page.locator("main")).to_contain_text("Matti Esimerkki")
     expect(page.locator("main")).to_contain_text("Neuvontapalvelu tilastojen käyttöön")
@@ -80,8 +85,9 @@ def test_the_form_works_without_javascript(demo, browser, live_server):
         log_in(page, "demo-staff")
         page.goto("/visits/new/")
         client = Client.objects.order_by("name").first()
-        page.locator("#id_client").select_option(value=str(client.pk))
+        page.get_by_label("Hae asiakasta").fill(client.name)
         page.get_by_role("button", name="Tarkista, lasketaanko käynti").click()
+        expect(page.locator("#id_client_id")).to_have_value(str(client.pk))
         expect(page.locator("#verdict")).to_contain_text("tavallista asiakastyötä")
         page.get_by_label("Suurin osa ajasta käytettiin asiakkaan kuuntelemiseen.").check()
         page.get_by_label("Tapaamista ei olisi ollut ilman kampanjaa.").check()
@@ -116,23 +122,25 @@ def test_the_client_search_results_close_on_escape_and_when_focus_moves_on(demo,
     log_in(page, "demo-staff")
     page.goto("/visits/new/")
     search = page.get_by_label("Hae asiakasta")
-    results = page.locator("[data-client-picker] .search-box__result")
+    results = page.locator("[data-client-picker] [role=option]")
     search.fill("kaupunki")
     expect(results.first).to_be_visible()
     search.press("Escape")
-    expect(results).to_have_count(0)
+    expect(results.first).to_be_hidden()
 
     search.fill("kaupunk")
     expect(results.first).to_be_visible()
     page.get_by_label("Minuutit").focus()
-    expect(results).to_have_count(0)
+    expect(results.first).to_be_hidden()
 
     search.fill("kaupunki")
     expect(results.first).to_be_visible()
-    name = results.first.locator(".search-box__name").inner_text()
+    name = results.first.locator(".picker__name").inner_text()
     results.first.click()
-    expect(results).to_have_count(0)
-    expect(page.locator("#id_client option:checked")).to_have_text(re.compile(re.escape(name)))
+    expect(results.first).to_be_hidden()
+    expect(search).to_have_value(name)
+    chosen = Client.objects.get(name=name)
+    expect(page.locator("#id_client_id")).to_have_value(str(chosen.pk))
 
 
 def test_no_client_found_leads_to_adding_one_and_a_similar_client_can_be_picked(demo, page):
@@ -140,7 +148,7 @@ def test_no_client_found_leads_to_adding_one_and_a_similar_client_can_be_picked(
     log_in(page, "demo-staff")
     page.goto("/visits/new/")
     page.get_by_label("Hae asiakasta").fill("Olematon Oy")
-    empty = page.locator("[data-client-picker] .search-box__empty")
+    empty = page.locator("[data-client-picker] .picker__nothing")
     expect(empty).to_be_visible()
     expect(empty).to_contain_text("Asiakasta ei löytynyt")
     empty.get_by_role("button").click()
@@ -152,7 +160,8 @@ def test_no_client_found_leads_to_adding_one_and_a_similar_client_can_be_picked(
     choice = page.get_by_role("radio", name=re.compile(re.escape(existing.name)))
     expect(page.locator("#similar-clients")).to_contain_text("on jo asiakkaana")
     choice.click()
-    expect(page.locator("#id_client")).to_have_value(str(existing.pk))
+    expect(page.locator("#id_client_id")).to_have_value(str(existing.pk))
+    expect(page.get_by_label("Hae asiakasta")).to_have_value(existing.name)
     expect(name).to_have_value("")
     expect(page.locator("details.new-client")).not_to_have_attribute("open", "")
 
@@ -207,3 +216,56 @@ def test_an_edit_on_an_outdated_form_shows_what_changed_and_keeps_what_was_typed
     expect(page.get_by_role("status")).to_contain_text("Muutokset on tallennettu.")
     saved = Visit.objects.get(pk=visit.pk)
     assert (saved.notes, saved.minutes) == ("Minun havaintoni käynniltä.", visit.minutes + 15)
+
+
+def test_a_client_and_a_co_visitor_are_searched_and_chosen_with_the_keyboard(demo, phone_page):
+    """The pickers are ARIA comboboxes: arrow keys move through the options the search found,
+    Enter chooses, and a live region says what happened; on a phone-sized screen."""
+    page = phone_page
+    Client.objects.create(name="Näppäilylän kunta", kind=Client.Kind.MUNICIPALITY, region="Lappi")
+    Client.objects.create(name="Näppäilylän seurakunta", kind=Client.Kind.OTHER, region="Lappi")
+    log_in(page, "demo-staff")
+    page.goto("/visits/new/")
+
+    box = page.get_by_role("combobox", name="Hae asiakasta")
+    box.focus()
+    page.keyboard.type("Näppäilylän")
+    options = page.get_by_role("listbox", name="Löytyneet asiakkaat").get_by_role("option")
+    expect(options).to_have_count(2)
+    expect(box).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("[data-client-picker] [role=status]")).to_contain_text("2 löytyi")
+    assert not axe_violations(page, "the client combobox, open")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    second = options.nth(1)
+    expect(second).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", second.get_attribute("id"))
+    page.keyboard.press("Enter")
+    expect(box).to_have_value("Näppäilylän seurakunta")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).to_be_focused()
+    expect(page.locator("[data-client-picker] [role=status]")).to_have_text(
+        "Valittu: Näppäilylän seurakunta"
+    )
+    expect(page.locator("#earlier-visits")).to_contain_text("ei ole vielä käyty")
+
+    co_visitor = page.get_by_role("combobox", name="Lisää osallistuja")
+    co_visitor.focus()
+    page.keyboard.type("Matti")
+    expect(page.get_by_role("option", name=re.compile("Matti Esimerkki"))).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    chosen = page.get_by_role("list", name="Valitut muut osallistujat")
+    expect(chosen.get_by_role("checkbox", name=re.compile("Matti Esimerkki"))).to_be_checked()
+    expect(co_visitor).to_have_value("")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.get_by_label("Suurin osa ajasta käytettiin asiakkaan kuuntelemiseen.").check()
+    page.get_by_label("Tapaamista ei olisi ollut ilman kampanjaa.").check()
+    page.get_by_role("button", name="Tallenna käynti").click()
+    expect(page).to_have_url(re.compile(r"/visits/\d+/$"))
+    visit = Visit.objects.get(client__name="Näppäilylän seurakunta")
+    assert {p.staff.username for p in visit.participations.all()} == {
+        "demo-staff",
+        "demo-manager",
+    }

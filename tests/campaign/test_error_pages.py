@@ -47,3 +47,17 @@ def test_server_error_page_renders_without_a_request_context():
 
     html = get_template("500.html").render({})
     assert "Kylään" in html
+
+
+def test_a_get_of_a_post_only_address_is_the_apps_own_page(client, staff_member):
+    visit = VisitFactory(created_by=staff_member)
+    client.force_login(staff_member)
+    response = client.get(reverse("ideas:triage", args=[1]), headers={"accept-language": "en"})
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "This address does not open as a page" in response.text
+    assert 'class="main-nav"' in response.text
+    # Another method than a page takes is refused the same way, in the user's language.
+    refused = client.put(reverse("visits:edit", args=[visit.pk]), headers={"accept-language": "fi"})
+    assert refused.status_code == 405
+    assert "Tämä osoite ei avaudu sivuna" in refused.text

@@ -18,6 +18,15 @@ PUBLIC = {
     "/i18n/setlang/",
     "/accessibility/",
     "/privacy/",
+    "/challenge/join/",
+    "/challenge/sample/feed.json",
+    # Secret links: a mail's unsubscribe link, a calendar address, a client's feedback link.
+    "/notifications/unsubscribe/sample/",
+    "/visits/calendar/sample.ics",
+    "/feedback/sample/",
+    "/feedback/sample/unsubscribe/",
+    # A campaign's published ideas, for its clients.
+    "/campaigns/sample/shared-ideas/",
 }
 
 

@@ -97,6 +97,8 @@ def test_clone_copies_rules_weights_themes_and_messages_but_no_visits_or_roster(
         per_capita=False,
         min_unit_size=5,
         visit_target_per_unit=30,
+        client_email_retention_days=200,
+        ideas_published=True,
         is_current=True,
     )
     source.themes.add(theme)
@@ -123,8 +125,10 @@ def test_clone_copies_rules_weights_themes_and_messages_but_no_visits_or_roster(
         "per_capita",
         "min_unit_size",
         "visit_target_per_unit",
+        "client_email_retention_days",
     ]:
         assert getattr(clone, field) == getattr(source, field), field
+    assert not clone.ideas_published  # a new campaign has nothing to show yet
     assert (clone.name, clone.slug, clone.starts_on) == (
         "Kylään 2027",
         "kylaan-2027",

@@ -4,12 +4,14 @@ fixed query counts and flat memory."""
 import csv
 import datetime as dt
 import io
+import secrets
 import tracemalloc
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from campaign.models import Client
@@ -317,9 +319,175 @@ def test_memory_stays_flat_however_many_rows(client, coordinator, campaign, url,
     # chunks' worth of ideas and ten chunks' worth peak alike; a buffered export would need
     # several times the memory for the larger one.
     chunk = EXPORT_CHUNK_SIZE // 4
-    monkeypatch.setattr("ideas.views.EXPORT_CHUNK_SIZE", chunk)
+    monkeypatch.setattr("ideas.exports.EXPORT_CHUNK_SIZE", chunk)
     bulk_ideas(campaign, 2 * chunk)
     small = peak_while_downloading(client, url)
     bulk_ideas(campaign, 10 * chunk)
     large = peak_while_downloading(client, url)
     assert large < small + 2 * 1024 * 1024, (small, large)
+
+
+# --- the content, computed from scratch --------------------------------------------------------
+
+
+@pytest.fixture
+def varied(campaign):
+    """Ideas in every status, with and without theme, owner, due date and text, from clients of
+    every kind, on joint and single visits, some of it text a spreadsheet would take for a
+    formula."""
+    units = [UnitFactory(name=f"Yksikkö {letter}", code=f"Y{letter}") for letter in "ABC"]
+    people = [StaffFactory(unit=unit) for unit in units]
+    themes = [ThemeFactory(name="Tilastot"), ThemeFactory(name="+Avoin data")]
+    kinds = list(Client.Kind)
+    visits = [
+        VisitFactory(
+            campaign=campaign,
+            client=ClientFactory(name=f"Asiakas {n}", kind=kinds[n % len(kinds)], region="Lappi"),
+            visited_on=campaign.starts_on + dt.timedelta(days=n),
+            created_by=people[n % 3],
+            participants=[people[n % 3], people[(n + 1) % 3]] if n % 2 else [people[n % 3]],
+        )
+        for n in range(len(kinds))
+    ]
+    original = IdeaFactory(visit=visits[0], title="Alkuperäinen")
+    texts = ["", "=1+1", "Rivi\nkaksi", "  välilyönti", "-5 %", "Ääkköset & <merkit>"]
+    for n, status in enumerate(Idea.Status):
+        IdeaFactory(
+            visit=visits[n % len(visits)],
+            title=texts[n % len(texts)] or f"Idea {n}",
+            text=texts[(n + 1) % len(texts)],
+            theme=themes[n % 3] if n % 3 < 2 else None,
+            owner_unit=units[n % 4] if n % 4 < 3 else None,
+            status=status,
+            duplicate_of=original if status == Idea.Status.DUPLICATE else None,
+            due_on=campaign.ends_on if n % 2 else None,
+            official_response=texts[(n + 2) % len(texts)],
+        )
+
+
+def from_scratch(prefix: str) -> list[tuple]:
+    """The export's rows the long way: each idea as an object, its labels through Django's
+    get_*_display, its collecting units from its visit's participants."""
+    rows = []
+    for idea in Idea.objects.select_related("visit__client", "theme", "owner_unit").order_by(
+        "-created_at", "-pk"
+    ):
+        client = idea.visit.client
+        units = {p.unit.name for p in idea.visit.participations.select_related("unit")}
+        rows.append(
+            (
+                idea.pk,
+                f"{prefix}{idea.pk}/",
+                idea.visit.visited_on,
+                timezone.localtime(idea.created_at),
+                idea.due_on,
+                client.name,
+                client.get_kind_display(),
+                client.region,
+                ", ".join(sorted(units)),
+                idea.theme.name if idea.theme else "",
+                idea.title,
+                idea.text,
+                idea.get_status_display(),
+                idea.owner_unit.name if idea.owner_unit else "",
+                idea.official_response,
+                idea.duplicate_of_id,
+            )
+        )
+    return rows
+
+
+def as_csv_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value if value[:1] and value[0] in "=+-@" else value
+
+
+def as_xlsx_value(value):
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, second=0, microsecond=0)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return value if value != "" else None
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_every_cell_equals_a_computation_from_the_objects(client, coordinator, varied, language):
+    client.force_login(coordinator)
+    headers = {"accept-language": language}
+    with translation.override(language):
+        expected = from_scratch("http://testserver/ideas/")
+    assert len(expected) == len(Idea.Status) + 1
+    assert {row[12] for row in expected} == {str(s.label) for s in Idea.Status} or language != "fi"
+
+    written = csv_table(client.get(CSV, headers=headers))[1:]
+    assert written == [[as_csv_text(value) for value in row] for row in expected]
+
+    sheet = xlsx_book(client.get(XLSX, headers=headers)).active
+    cells = [list(row) for row in sheet.iter_rows(min_row=2)]
+    read = [
+        [c.value.replace(second=0, microsecond=0) if c.is_date else c.value for c in row]
+        for row in cells
+    ]
+    assert read == [[as_xlsx_value(value) for value in row] for row in expected]
+    for row in cells:
+        assert [c.is_date for c in row[2:5]] == [True, True, row[4].value is not None]
+        for cell in row:
+            if isinstance(cell.value, str):
+                assert cell.data_type == "s"
+                assert bool(cell.quotePrefix) == (cell.value[0] in "=+-@")
+
+
+# --- streaming ----------------------------------------------------------------------------------
+
+
+def open_cursors() -> list[bool]:
+    """The server-side cursors open in this database session, whether each is holdable (a
+    holdable cursor is computed in full before its first row is read)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT is_holdable FROM pg_cursors")
+        return [row[0] for row in cursor.fetchall()]
+
+
+# Outside a test's transaction, as in production, where a cursor outside a transaction is holdable.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("url", [CSV, XLSX, BY_OWNER])
+def test_the_first_rows_leave_before_the_query_is_read_to_its_end(
+    client, coordinator, campaign, url, monkeypatch
+):
+    monkeypatch.setattr("ideas.exports.EXPORT_CHUNK_SIZE", 10)
+    monkeypatch.setattr("campaign.exports.BATCH_ROWS", 5)
+    visit = VisitFactory(campaign=campaign)
+    # Text that does not compress away, so that the workbook's compressor sends as it goes.
+    Idea.objects.bulk_create(
+        Idea(
+            visit=visit,
+            created_by=visit.created_by,
+            title=f"Idea {n}",
+            text=secrets.token_hex(1000),
+        )
+        for n in range(100)
+    )
+    client.force_login(coordinator)
+    response = client.get(url)
+    chunks = iter(response.streaming_content)
+    sent = [next(chunks)]  # the CSV header, the workbook's fixed parts: before any row is read
+    assert open_cursors() == []
+    while not open_cursors():
+        sent.append(next(chunks))
+    # Rows are on their way while the query's cursor is still open: not read to its end, and
+    # not computed in full up front either (a holdable cursor would be).
+    assert open_cursors() == [False]
+    content = b"".join(sent) + b"".join(chunks)
+    assert open_cursors() == []
+    if url == CSV:
+        assert len(content.decode("utf-8-sig").splitlines()) == 101
+    else:
+        book = load_workbook(io.BytesIO(content))
+        assert sum(sheet.max_row - 1 for sheet in book.worksheets) == 100

@@ -45,7 +45,7 @@ def listed_ids(client, query=""):
 @pytest.mark.parametrize(
     ("user_fixture", "expected"),
     [
-        ("staff_member", {"own"}),
+        ("staff_member", {"own", "unit", "owned"}),
         ("unit_manager", {"own", "unit", "owned"}),
         ("coordinator", {"own", "unit", "owned", "foreign"}),
     ],
@@ -219,7 +219,7 @@ def test_the_list_runs_a_fixed_number_of_queries(client, coordinator, campaign):
 @pytest.mark.parametrize(
     ("user_fixture", "visible"),
     [
-        ("staff_member", {"own"}),
+        ("staff_member", {"own", "unit", "owned"}),
         ("unit_manager", {"own", "unit", "owned"}),
         ("coordinator", {"own", "unit", "owned", "foreign"}),
     ],
@@ -304,7 +304,8 @@ def triage_data(idea, **changes):
         ("unit_manager", "unit", 403),
         ("unit_manager", "foreign", 404),
         ("staff_member", "own", 403),
-        ("staff_member", "unit", 404),
+        ("staff_member", "unit", 403),
+        ("staff_member", "foreign", 404),
     ],
 )
 def test_triage_permission_matrix(client, world, request, user_fixture, target, expected):
@@ -521,3 +522,19 @@ def test_filters_fold_away_until_used(client, coordinator):
     assert '<details class="filters card idea-filters" open>' in filtered.text
     sorted_only = client.get(reverse("ideas:list"), {"sort": "title"})
     assert '<details class="filters card idea-filters">' in sorted_only.text
+
+
+def test_staff_read_their_units_ideas_but_cannot_triage_them(client, world, staff_member):
+    client.force_login(staff_member)
+    page = client.get(reverse("ideas:detail", args=[world.unit.pk]))
+    assert page.status_code == 200
+    assert not page.context["can_triage"]
+    assert "triage_form" not in page.context
+    # The colleague's visit itself stays the colleague's.
+    assert not page.context["visit_visible"]
+    assert reverse("visits:detail", args=[world.unit.visit_id]) not in page.content.decode()
+    response = client.post(
+        reverse("ideas:triage", args=[world.unit.pk]), {"status": Idea.Status.IN_REVIEW}
+    )
+    assert response.status_code == 403
+    assert client.get(reverse("ideas:detail", args=[world.foreign.pk])).status_code == 404

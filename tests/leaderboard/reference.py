@@ -1,7 +1,7 @@
 """The campaign's figures computed from scratch, the slow and obvious way: every visit, participant
 and idea read as objects, whether a visit counts decided by its `counts` property (the pure rule),
 and everything summed in Python. A visit is someone's visit: one without participants counts
-nowhere. The maintained figures must always equal these."""
+nowhere; a withdrawn idea counts nowhere either. The maintained figures must always equal these."""
 
 import datetime as dt
 from collections import Counter, defaultdict
@@ -32,6 +32,9 @@ class Reference:
     cancelled: int
     normal_client_work: int
     ratings: dict[int, int]
+    client_ratings: dict[int, int]
+    # Counted visits both sides rated: how many, each side's sum, client higher, client lower.
+    rated_both: tuple[int, int, int, int, int]
     visits_by_day: dict[dt.date, int]
     ideas_by_day: dict[dt.date, int]
     ideas_by_status: dict[str, int]
@@ -41,6 +44,11 @@ class Reference:
 
 def _counting_day(idea: Idea) -> dt.date:
     return max(timezone.localtime(idea.created_at).date(), idea.visit.visited_on)
+
+
+def _kept(visit: Visit) -> list[Idea]:
+    """The visit's ideas that were not withdrawn."""
+    return [idea for idea in visit.ideas.all() if idea.withdrawn_at is None]
 
 
 def reference(campaign: Campaign, before: dt.date = dt.date.max) -> Reference:
@@ -54,6 +62,7 @@ def reference(campaign: Campaign, before: dt.date = dt.date.max) -> Reference:
         visit
         for visit in Visit.objects.filter(campaign=campaign)
         .select_related("campaign", "client")
+        .select_related("client_feedback")
         .prefetch_related("participations__unit", "ideas__theme")
         if visit.participations.all()
     ]
@@ -67,7 +76,7 @@ def reference(campaign: Campaign, before: dt.date = dt.date.max) -> Reference:
                 if visit.visited_on <= last:
                     group["visits"].add(visit.pk)
                     group["staff"].add(participation.staff_id)
-                for idea in visit.ideas.all():
+                for idea in _kept(visit):
                     if idea.status != "duplicate" and _counting_day(idea) <= last:
                         group["ideas"].add(idea.pk)
                         if idea.status in ACCEPTED:
@@ -84,9 +93,17 @@ def reference(campaign: Campaign, before: dt.date = dt.date.max) -> Reference:
         }
         return {key: row for key, row in rows.items() if any(row)}
 
-    ideas = [idea for visit in counted for idea in visit.ideas.all()]
+    ideas = [idea for visit in counted for idea in _kept(visit)]
     counting = [idea for idea in ideas if idea.status != "duplicate"]
     staff = {p.staff_id for visit in counted for p in visit.participations.all()}
+    answers = {
+        visit.pk: visit.client_feedback.benefit_rating
+        for visit in counted
+        if hasattr(visit, "client_feedback")
+    }
+    both = [
+        (v.benefit_rating, answers[v.pk]) for v in counted if v.benefit_rating and v.pk in answers
+    ]
     return Reference(
         units=figures(lambda unit: unit.pk),
         departments=figures(lambda unit: unit.department.pk),
@@ -101,6 +118,14 @@ def reference(campaign: Campaign, before: dt.date = dt.date.max) -> Reference:
         cancelled=sum(visit.status == "cancelled" for visit in visits),
         normal_client_work=sum(visit.status == "done" for visit in visits) - len(counted),
         ratings=dict(Counter(v.benefit_rating for v in counted if v.benefit_rating)),
+        client_ratings=dict(Counter(answers.values())),
+        rated_both=(
+            len(both),
+            sum(mine for mine, _theirs in both),
+            sum(theirs for _mine, theirs in both),
+            sum(theirs > mine for mine, theirs in both),
+            sum(theirs < mine for mine, theirs in both),
+        ),
         visits_by_day=dict(Counter(visit.visited_on for visit in counted)),
         ideas_by_day=dict(Counter(_counting_day(idea) for idea in counting)),
         ideas_by_status=dict(Counter(idea.status for idea in ideas)),
@@ -122,6 +147,7 @@ def shown(campaign: Campaign, before: dt.date = dt.date.max) -> Reference:
     campaign = Campaign.objects.get(pk=campaign.pk)
     org = selectors.organisation_figures(campaign=campaign)
     tallies = selectors.report_tallies(campaign=campaign)
+    benefit = selectors.benefit_figures(campaign=campaign)
     figures = selectors.Figures(campaign)
     visits_by_day, ideas_by_day = Counter(), Counter()
     for row in figures.days:
@@ -144,6 +170,14 @@ def shown(campaign: Campaign, before: dt.date = dt.date.max) -> Reference:
         cancelled=org.cancelled,
         normal_client_work=org.normal_client_work,
         ratings={n: count for n, count in tallies.benefit_ratings.items() if count},
+        client_ratings={n: count for n, count in benefit.client_ratings.items() if count},
+        rated_both=(
+            benefit.rated_both,
+            benefit.rated_both_visitor,
+            benefit.rated_both_client,
+            benefit.client_higher,
+            benefit.client_lower,
+        ),
         visits_by_day={day: n for day, n in visits_by_day.items() if n},
         ideas_by_day={day: n for day, n in ideas_by_day.items() if n},
         ideas_by_status={status: n for status, n in tallies.ideas_by_status.items() if n},

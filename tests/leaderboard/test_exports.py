@@ -7,14 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from campaign.exports import (
-    csv_cell,
-    csv_response,
-    neutralise,
-    xlsx_response,
-    xlsx_sheet,
-    xlsx_workbook,
-)
+from campaign.exports import XlsxSheet, csv_cell, csv_response, neutralise, xlsx_response
 
 
 def test_formulas_in_user_text_are_neutralised():
@@ -45,10 +38,9 @@ def test_csv_response_streams_utf8_with_bom_and_semicolons():
 
 
 def test_xlsx_cells_are_typed_and_text_neutralised():
-    workbook = xlsx_workbook()
     rows = [[dt.date(2026, 3, 2), 7, Decimal("2.5"), "=1+1"]]
-    assert xlsx_sheet(workbook, title="Tulostaulu", header=["a", "b", "c", "d"], rows=rows) == 1
-    response = xlsx_response(workbook, filename="x.xlsx")
+    sheet = XlsxSheet(title="Tulostaulu", header=["a", "b", "c", "d"], rows=rows)
+    response = xlsx_response(filename="x.xlsx", sheets=[sheet])
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Tulostaulu"]
     date, number, decimal, text = (cell.value for cell in sheet[2])
     assert date == dt.datetime(2026, 3, 2)

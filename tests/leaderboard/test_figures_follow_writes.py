@@ -17,13 +17,20 @@ from campaign.roles import COORDINATORS
 from campaign.services import campaign_update, roster_take
 from ideas.models import Idea
 from ideas.rules import idea_next_statuses
-from ideas.services import IdeaInput, idea_mark_duplicate, idea_triage, visit_log_with_ideas
+from ideas.services import (
+    IdeaInput,
+    idea_correct,
+    idea_mark_duplicate,
+    idea_triage,
+    idea_withdraw,
+    visit_log_with_ideas,
+)
 from leaderboard.services import figures_refresh
 from tests.factories import CampaignFactory, ClientFactory, StaffFactory, UnitFactory
 from tests.leaderboard.reference import reference, shown
-from visits.models import Visit, VisitParticipant
+from visits.models import ClientFeedback, Visit, VisitParticipant
 from visits.rules import VisitStatus
-from visits.services import visit_update, visit_withdraw
+from visits.services import FeedbackClosedError, client_feedback_save, visit_update, visit_withdraw
 
 TODAY = dt.date(2026, 3, 20)
 
@@ -48,6 +55,8 @@ class World:
         rng = random.Random(2026)
         for _n in range(6):
             log_visit(self, rng)
+        for _n in range(3):
+            client_answers(self, rng)
         figures_refresh()
 
 
@@ -125,6 +134,50 @@ def triage_idea(world: World, rng: random.Random) -> None:
             status=rng.choice(steps),
             due_on=None,
             official_response="Vastaus.",
+        )
+
+
+def _an_idea(world: World, rng: random.Random) -> Idea | None:
+    ideas = list(Idea.objects.filter(visit__campaign=world.campaign).order_by("pk"))
+    return rng.choice(ideas) if ideas else None
+
+
+def withdraw_idea(world: World, rng: random.Random) -> None:
+    idea = _an_idea(world, rng)
+    if idea is not None and not idea.is_withdrawn:
+        idea_withdraw(idea=idea, by=world.people[0])
+
+
+def correct_idea(world: World, rng: random.Random) -> None:
+    idea = _an_idea(world, rng)
+    if idea is not None and not idea.is_withdrawn:
+        idea_correct(
+            idea=idea,
+            by=world.people[0],
+            title=f"Korjattu {rng.random()}",
+            text="Asiakkaan sanat korjattuina.",
+            forget_earlier_wording=rng.random() < 0.5,
+        )
+
+
+def client_answers(world: World, rng: random.Random) -> None:
+    """A client answers through the feedback link, or changes the answer; now and then the
+    answer is removed in the shell instead."""
+    visit = _a_visit(world, rng)
+    if visit is None:
+        return
+    if rng.random() < 0.15:
+        ClientFeedback.objects.filter(visit=visit).delete()
+        return
+    with contextlib.suppress(FeedbackClosedError):
+        client_feedback_save(
+            visit=visit,
+            benefit_rating=rng.randint(1, 5),
+            next_steps="",
+            email="",
+            wants_news=False,
+            language="fi",
+            today=TODAY,
         )
 
 
@@ -206,6 +259,10 @@ ACTIONS = [
     update_visit,
     withdraw_visit,
     triage_idea,
+    withdraw_idea,
+    correct_idea,
+    client_answers,
+    client_answers,
     change_visit_in_the_admin,
     move_unit_in_the_admin,
     save_with_the_orm,

@@ -48,15 +48,36 @@ WEIGHTS = {
 def test_score_per_ten_roster_members():
     # (1·3 + 3·3 + 2·2) × 10 / 4 = 40
     assert scoring.score(visits=3, ideas=3, accepted=2, headcount=4, **WEIGHTS) == Decimal("40")
-    # (1·1 + 3·1 + 2·1) × 10 / 3 = 20 (rounded to cents)
-    assert scoring.score(visits=1, ideas=1, accepted=1, headcount=3, **WEIGHTS) == Decimal("20.00")
+    # (1·1 + 3·1 + 2·1) × 10 / 3 = 20
+    assert scoring.score(visits=1, ideas=1, accepted=1, headcount=3, **WEIGHTS) == Decimal("20")
+
+
+def test_the_score_is_exact_so_close_scores_do_not_tie():
+    # (1·3 + 3·3 + 2·4) × 10 / 6 = 33.333… and 33.33: equal when rounded to cents, not in fact.
+    close = scoring.score(visits=3, ideas=3, accepted=4, headcount=6, **WEIGHTS)
+    assert close != Decimal("33.33")
+    seven = scoring.score(visits=1, ideas=0, accepted=0, headcount=7, **WEIGHTS)
+    assert seven == Decimal(10) / 7
+    # Equal fractions are equal Decimals: 2 per 10 people of 6 and 1 per 10 of 3.
+    six = scoring.score(visits=2, ideas=0, accepted=0, headcount=6, **WEIGHTS)
+    three = scoring.score(visits=1, ideas=0, accepted=0, headcount=3, **WEIGHTS)
+    assert six == three
+    ranks = scoring.competition_ranks(
+        [Decimal("33.33"), close, six, three], key=lambda s: s, eligible=lambda s: True
+    )
+    assert ranks == [2, 1, 3, 3]
 
 
 def test_score_without_per_capita_and_with_no_roster():
     assert scoring.score(
         visits=3, ideas=1, accepted=0, headcount=7, per_capita=False, **WEIGHTS
-    ) == Decimal("6.00")
-    assert scoring.score(visits=3, ideas=1, accepted=0, headcount=0, **WEIGHTS) == Decimal(0)
+    ) == Decimal("6")
+    # Nobody on the roster: no score, whether or not it is per capita.
+    assert scoring.score(visits=3, ideas=1, accepted=0, headcount=0, **WEIGHTS) is None
+    assert (
+        scoring.score(visits=3, ideas=1, accepted=0, headcount=0, per_capita=False, **WEIGHTS)
+        is None
+    )
 
 
 def test_competition_ranks_share_ties_and_skip_ineligible():

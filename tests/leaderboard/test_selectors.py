@@ -46,11 +46,31 @@ def test_unit_figures_match_the_hand_computed_fixture(organisation):
 def test_scores_ranks_ties_and_the_unit_below_the_minimum_size(organisation):
     standings = unit_standings(campaign=organisation.campaign)
     assert [(s.unit.code, s.score, s.rank, s.ranked) for s in standings] == [
-        ("A", Decimal("40.00"), 1, True),
-        ("B", Decimal("20.00"), 2, True),
-        ("C", Decimal("20.00"), 2, True),
-        ("E", Decimal("0.00"), 4, True),
-        ("T", Decimal("5.00"), None, False),
+        ("A", Decimal("40"), 1, True),
+        ("B", Decimal("20"), 2, True),
+        ("C", Decimal("20"), 2, True),
+        ("E", Decimal("0"), 4, True),
+        ("T", Decimal("5"), None, False),
+    ]
+
+
+def test_a_unit_with_nobody_on_the_roster_has_no_score_and_no_rank(organisation):
+    campaign = organisation.campaign
+    campaign.min_unit_size = 0
+    campaign.save()
+    newcomer = StaffFactory(unit=UnitFactory(name="Uusi yksikkö", code="N"))
+    VisitFactory(campaign=campaign, created_by=newcomer)
+    standings = unit_standings(campaign=campaign)
+    new = next(s for s in standings if s.unit.code == "N")
+    assert (new.headcount, new.visits, new.score, new.ranked, new.rank) == (0, 1, None, False, None)
+    # With the minimum size 0, Tiny is ranked now; the unit without a roster still is not.
+    assert [(s.unit.code, s.rank) for s in standings] == [
+        ("A", 1),
+        ("B", 2),
+        ("C", 2),
+        ("T", 4),
+        ("E", 5),
+        ("N", None),
     ]
 
 

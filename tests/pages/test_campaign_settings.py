@@ -60,3 +60,22 @@ def test_message_change_with_visits_needs_no_preview(client, coordinator, campai
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert campaign.description == "Uusi viesti johdolta"
+
+
+def test_a_coordinator_publishes_the_ideas_and_sets_the_address_retention(
+    client, coordinator, campaign
+):
+    client.force_login(coordinator)
+    url = reverse("campaigns:edit", args=[campaign.slug])
+    response = client.post(
+        url,
+        campaign_form_data(campaign, ideas_published="on", client_email_retention_days=90),
+    )
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.ideas_published, campaign.client_email_retention_days) == (True, 90)
+    assert client.get(reverse("campaigns:shared_ideas", args=[campaign.slug])).status_code == 200
+
+    too_long = client.post(url, campaign_form_data(campaign, client_email_retention_days=2000))
+    assert too_long.status_code == 200
+    assert list(too_long.context["form"].errors) == ["client_email_retention_days"]

@@ -60,7 +60,8 @@ def test_rule_change_preview_with_remote_visits_and_weights(two_units_with_visit
 
     assert (preview.counted_before, preview.counted_after) == (1, 2)
     change = next(c for c in preview.units if c.unit == unit_b)
-    assert (change.score_before, change.score_after) == (Decimal("3.33"), Decimal("20.00"))
+    # Exact: 1 point per 10 of 3 people, then 2 visits × 3 points per 10 of 3.
+    assert (change.score_before, change.score_after) == (Decimal(10) / 3, Decimal(20))
     campaign.refresh_from_db()
     assert not campaign.remote_counts
     assert campaign.weight_visit == Decimal("1")

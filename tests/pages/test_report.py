@@ -1,7 +1,9 @@
 """The campaign report against a small campaign whose figures are worked out by hand."""
 
+import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -23,7 +25,7 @@ from tests.factories import (
     UnitFactory,
     VisitFactory,
 )
-from visits.models import Visit
+from visits.models import ClientFeedback, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -233,9 +235,18 @@ def test_report_exports_as_xlsx_one_sheet_per_section(client, coordinator, story
         "Leaderboard",
         "Shareable ideas",
     ]
-    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
-    assert summary["Counted visits"] == 3
-    assert summary["Participation %"] == 60
+    summary = {row[0].value: row[1] for row in workbook["Summary"].iter_rows()}
+    assert summary["Counted visits"].value == 3
+    # A percentage is a number a spreadsheet calculates with, shown as the page shows it.
+    assert summary["Participation"].value == 0.6
+    assert summary["Participation"].number_format == "0.0%"
+    assert summary["Ideas per visit"].number_format == "0.00"
+    assert summary["Average benefit (1–5)"].number_format == "0.0"
+    ratings = list(workbook["Benefit ratings"].iter_rows(values_only=True))
+    assert [row[0] for row in ratings[1:]] == [1, 2, 3, 4, 5]
+    # Columns are as wide as their contents: the longest label fits.
+    longest = max(len(label) for label in summary)
+    assert workbook["Summary"].column_dimensions["A"].width >= longest
     comparison = list(workbook["Comparison"].iter_rows(values_only=True))
     assert comparison[1] == ("Counted visits", 3, 1)
     shared = list(workbook["Shareable ideas"].iter_rows(values_only=True))
@@ -276,6 +287,120 @@ def test_report_runs_a_fixed_number_of_queries(client, coordinator, story):
         IdeaFactory(visit=visit, theme=ThemeFactory(), is_shareable=True)
     assert queries() == few
     assert queries(format="xlsx") == few_xlsx
+
+
+def _page_cells(html: str, code: str, columns) -> dict[str, str]:
+    start = html.index(f'data-unit="{code}"')
+    row = html[start : html.index("</tr>", start)]
+    cells = {}
+    for column in columns:
+        match = re.search(rf'data-column="{column}"[^>]*>(.*?)</t[dh]>', row, re.S)
+        cells[column] = re.sub(r"\s*%$", "", match.group(1).strip())
+    return cells
+
+
+def test_the_page_the_csv_and_the_report_agree_digit_for_digit(client, coordinator, story):
+    """Participation 2 / 3, yields and scores that need rounding: the leaderboard page, its CSV,
+    the report page and its workbook show the same digits."""
+    story.min_unit_size = 1
+    story.save()
+    client.force_login(coordinator)
+    columns = ("participation", "idea_yield", "score")
+    finnish = {"accept-language": "fi"}
+    board = client.get(f"/leaderboard/{story.slug}/", headers=finnish).content.decode()
+    report = client.get(reverse("campaigns:report", args=[story.slug]), headers=finnish)
+    report_html = report.content.decode()
+    csv_response = client.get(f"/leaderboard/{story.slug}/", {"format": "csv"}, headers=finnish)
+    table = list(
+        csv.reader(
+            io.StringIO(b"".join(csv_response.streaming_content).decode().lstrip("\ufeff")),
+            delimiter=";",
+        )
+    )
+    xlsx = client.get(
+        reverse("campaigns:report", args=[story.slug]),
+        {"format": "xlsx"},
+        headers={"accept-language": "en"},
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))["Leaderboard"]
+    workbook = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    positions = {"participation": 9, "idea_yield": 11, "score": 3}  # the CSV's columns
+    sheet_positions = {"participation": 5, "idea_yield": 9, "score": 10}
+    by_name = {row[2]: row for row in table[1:]}
+    for code, name in (("A", "A"), ("B", "B")):
+        shown = _page_cells(board, code, columns)
+        assert _page_cells(report_html, code, columns) == shown
+        assert {column: by_name[name][positions[column]] for column in columns} == shown
+        for column in columns:
+            cell = workbook[name][sheet_positions[column]]
+            places = len(cell.number_format.split(".")[1].rstrip("%"))
+            value = cell.value * 100 if cell.number_format.endswith("%") else cell.value
+            assert f"{value:.{places}f}".replace(".", ",") == shown[column]
+    # Unit A: 2 of its 3 visited; 2 visits, 3 ideas, 2 accepted: (2 + 3 × 3 + 2 × 2) × 10 / 3.
+    assert _page_cells(board, "A", columns) == {
+        "participation": "66,7",
+        "idea_yield": "1,50",
+        "score": "50,00",
+    }
+
+
+def _clients_answer(campaign):
+    """The clients of the story's visits answer: 3 on the visit its visitor rated 5, 5 on the one
+    rated 4, 4 on the counted visit nobody rated, and 1 on the short visit, which does not count."""
+    visits = {v.benefit_rating: v for v in Visit.objects.filter(campaign=campaign, minutes=60)}
+    short = Visit.objects.get(campaign=campaign, minutes=30)
+    done = Visit.objects.filter(campaign=campaign, status=Visit.Status.DONE)
+    answers = {visits[5]: 3, visits[4]: 5, done.get(benefit_rating=None): 4, short: 1}
+    for visit, rating in answers.items():
+        ClientFeedback.objects.create(
+            visit=visit, benefit_rating=rating, language="fi", answered_at=visit.created_at
+        )
+
+
+def test_the_clients_benefit_beside_the_visitors(story):
+    _clients_answer(story)
+    benefit = campaign_report(campaign=story).benefit
+    assert benefit.visits == 3
+    assert benefit.client_ratings == {1: 0, 2: 0, 3: 1, 4: 1, 5: 1}
+    assert benefit.client_average == 4.0
+    assert benefit.client_response_rate == 1.0
+    assert benefit.visitor_average == 4.5
+    assert (benefit.rated_both, benefit.both_visitor_average, benefit.both_client_average) == (
+        2, 4.5, 4.0,
+    )  # fmt: skip
+    assert (benefit.client_higher, benefit.client_same, benefit.client_lower) == (1, 0, 1)
+
+
+def test_the_report_page_and_workbook_show_the_clients_benefit(client, coordinator, story):
+    _clients_answer(story)
+    client.force_login(coordinator)
+    url = reverse("campaigns:report", args=[story.slug])
+    text = client.get(url, headers={"accept-language": "en"}).text
+    assert 'data-figure="client-benefit">4.0<' in text
+    assert 'data-figure="visitor-benefit">4.5<' in text
+    assert 'data-figure="client-response-rate">100.0' in text
+    assert "more useful than the visitor on 1, as useful on 0 and less useful on 1" in text
+
+    response = client.get(url, {"format": "xlsx"}, headers={"accept-language": "en"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
+    assert summary["Average benefit for the clients (1–5)"] == 4
+    assert summary["Clients who answered"] == 3
+    assert summary["Client response rate"] == 1
+    assert summary["Client rated higher"] == 1
+    ratings = list(workbook["Benefit ratings"].iter_rows(values_only=True))
+    assert ratings[0] == ("Rating", "Visitors", "Clients")
+    assert ratings[1:] == [(1, 0, 0), (2, 0, 0), (3, 0, 1), (4, 1, 1), (5, 1, 1)]
+    comparison = {row[0]: row[1:] for row in workbook["Comparison"].iter_rows(values_only=True)}
+    assert comparison["Average benefit for the clients (1–5)"] == (4, None)
+
+
+def test_the_leaderboard_shows_the_clients_benefit(client, coordinator, story):
+    _clients_answer(story)
+    client.force_login(coordinator)
+    text = client.get(story.get_absolute_url(), headers={"accept-language": "en"}).text
+    assert 'data-figure="client-benefit">4.0<' in text
+    assert 'data-figure="client-answers">3 of 3<' in text
 
 
 def test_the_page_shows_the_first_shareable_ideas_and_the_excel_file_all(

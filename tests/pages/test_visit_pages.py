@@ -470,7 +470,7 @@ def test_the_error_summary_links_to_every_field_with_an_error(client, running, v
     assert response.status_code == 400
     summary = response.text.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
     assert "data-error-summary" in response.text
-    assert '<a href="#id_client">Choose the client: Choose the client, or add' in summary
+    assert '<a href="#id_client">Search for the client: Choose the client, or add' in summary
     assert '<a href="#id_minutes">Minutes: This field is required.</a>' in summary
     assert '<a href="#id_ideas-0-title">Idea 1, idea in a few words: ' in summary
 
@@ -623,7 +623,7 @@ def test_a_planned_visit_says_what_it_takes_to_count(client, running, visitor, t
     client.force_login(visitor)
     detail = client.get(reverse("visits:detail", args=[planned.pk]))
     assert "It will count for the campaign once it is done" in detail.text
-    assert "Most of the time was not spent listening" not in detail.text
+    assert "You did not confirm that most of the time" not in detail.text
 
     planned.is_remote = True
     planned.save()
