@@ -17,6 +17,7 @@ from django.test import Client
 
 from campaign.models import LONG_TEXT_LENGTH
 from ideas.models import Idea
+from ideas.selectors import LATEST_VISITS_FIRST
 from tests.factories import VisitFactory
 from tests.servers import gunicorn_server
 
@@ -43,7 +44,8 @@ def many_long_ideas(campaign):
         )
         for n in range(1200)
     )
-    return list(Idea.objects.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    # In the list's own order, which the export keeps.
+    return list(Idea.objects.order_by(*LATEST_VISITS_FIRST).values_list("pk", flat=True))
 
 
 @pytest.fixture
