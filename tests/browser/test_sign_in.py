@@ -85,7 +85,7 @@ def test_an_imported_staff_member_signs_in_through_the_provider_logs_a_visit_and
     expect(page.locator(".main-nav__name")).to_have_text("Aino Ahonen")
     page.locator("main").get_by_role("link", name="Kirjaa käynti").click()
     page.get_by_label("Hae asiakasta").fill("Testilän")
-    page.get_by_role("button", name=re.compile("Testilän kunta")).click()
+    page.get_by_role("option", name=re.compile("Testilän kunta")).click()
     page.get_by_label("Suurin osa ajasta käytettiin asiakkaan kuuntelemiseen.").check()
     page.get_by_label("Tapaamista ei olisi ollut ilman kampanjaa.").check()
     page.get_by_role("button", name="Tallenna käynti").click()

@@ -37,7 +37,7 @@ def test_staff_log_a_visit_on_a_phone_in_finnish(demo, phone_page):
         "Tämän asiakkaan luona ei ole vielä käyty tämän kampanjan aikana."
     )
 
-    page.get_by_role("combobox", name="Lisää osallistuja").fill("Matti Esim")
+    page.get_by_role("combobox", name="Lisää muu osallistuja").fill("Matti Esim")
     page.get_by_role("option", name=re.compile("Matti Esimerkki")).click()
     expect(page.locator(".chips")).to_contain_text("Matti Esimerkki")
 
@@ -233,7 +233,7 @@ def test_a_client_and_a_co_visitor_are_searched_and_chosen_with_the_keyboard(dem
     options = page.get_by_role("listbox", name="Löytyneet asiakkaat").get_by_role("option")
     expect(options).to_have_count(2)
     expect(box).to_have_attribute("aria-expanded", "true")
-    expect(page.locator("[data-client-picker] [role=status]")).to_contain_text("2 löytyi")
+    expect(page.locator("[data-client-picker] [role=status]")).to_contain_text("Löytyi 2")
     assert not axe_violations(page, "the client combobox, open")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
@@ -249,7 +249,7 @@ def test_a_client_and_a_co_visitor_are_searched_and_chosen_with_the_keyboard(dem
     )
     expect(page.locator("#earlier-visits")).to_contain_text("ei ole vielä käyty")
 
-    co_visitor = page.get_by_role("combobox", name="Lisää osallistuja")
+    co_visitor = page.get_by_role("combobox", name="Lisää muu osallistuja")
     co_visitor.focus()
     page.keyboard.type("Matti")
     expect(page.get_by_role("option", name=re.compile("Matti Esimerkki"))).to_be_visible()
