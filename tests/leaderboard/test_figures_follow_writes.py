@@ -272,7 +272,7 @@ ACTIONS = [
 
 class FiguresFollowWrites(TestCase):
     @settings(
-        max_examples=15,
+        max_examples=10,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
