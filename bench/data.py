@@ -64,10 +64,12 @@ def _campaign(slug: str, name: str, start_offset: int) -> str:
     return f"""INSERT INTO campaign_campaign (name, slug, starts_on, ends_on, grace_days,
             visit_definition, description, min_minutes, remote_counts, weight_visit, weight_idea,
             weight_accepted, per_capita, min_unit_size, visit_target_per_unit, is_current,
-            created_at, ideas_published, client_email_retention_days)
+            created_at, ideas_published, client_email_retention_days, name_sv, name_en,
+            visit_definition_sv, visit_definition_en, description_sv, description_en)
         VALUES ('{name}', '{slug}', current_date - {start_offset},
                 current_date - {start_offset} + 41, 7, 'Tunti asiakkaan luona.', '', 60, false,
-                1, 3, 2, true, 3, 100, {str(slug == CURRENT).lower()}, now(), false, 365)"""
+                1, 3, 2, true, 3, 100, {str(slug == CURRENT).lower()}, now(), false, 365,
+                '', '', '', '', '', '')"""
 
 
 def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
