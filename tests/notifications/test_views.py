@@ -156,6 +156,14 @@ def test_a_unit_manager_sees_who_has_not_visited_yet(client, team, running):
     assert "Jussi Johtaja" in html.split("data-leaders-visited>")[1].split("</span>")[0]
 
 
+def test_a_unit_managers_standing_is_shown_once_in_the_overview(client, team, running):
+    client.force_login(team.manager)
+    html = client.get("/").content.decode()
+    assert 'data-figure="unit-rank"' in html
+    assert 'data-figure="unit-score"' in html
+    assert 'data-figure="my-rank"' not in html
+
+
 def test_staff_do_not_get_the_units_overview(client, team, running):
     client.force_login(team.newcomer)
     response = client.get(reverse("dashboard"))
