@@ -310,6 +310,27 @@ class Figures:
         ).values_list("unit_id", "staff_id", "first_day")
         return [row for row in stored if row[:2] not in self.stale.visitors] + fresh
 
+    def first_days(self, staff_ids: set[int]) -> dict[int, dt.date]:
+        """The first day each of these people visited, for whichever unit, of those who have:
+        their own rows only, not every visitor's (the leadership team of a large campaign)."""
+        if self.everything_stale:
+            rows = [row for row in self.visitors if row[1] in staff_ids]
+        else:
+            stored = UnitVisitor.objects.filter(
+                campaign=self.campaign, first_day__isnull=False, staff_id__in=staff_ids
+            ).values_list("unit_id", "staff_id", "first_day")
+            fresh = [
+                (row.unit_id, row.staff_id, row.first_day)
+                for row in tallies.visitor_rows(self.campaign, self.stale.visitors)
+                if row.first_day and row.staff_id in staff_ids
+            ]
+            rows = [row for row in stored if row[:2] not in self.stale.visitors] + fresh
+        first: dict[int, dt.date] = {}
+        for _unit, staff, day in rows:
+            if staff not in first or day < first[staff]:
+                first[staff] = day
+        return first
+
     def visitor_days(
         self, level: str, leaders: set[int], departments: dict[int, int] | None = None
     ) -> list[tuple[int, dt.date, int, int]]:
@@ -717,10 +738,8 @@ def leaders_who_visited(*, campaign: Campaign, figures: Figures | None = None) -
     """The leadership-team members on the roster who have made a counted visit, first to set
     out first, for the front page: leaders went first."""
     figures = figures or Figures(campaign)
-    first_days: dict[int, dt.date] = {}
-    for _unit, staff, first_day in figures.visitors:
-        if staff not in first_days or first_day < first_days[staff]:
-            first_days[staff] = first_day
+    leadership = RosterEntry.objects.filter(campaign=campaign, is_leadership=True)
+    first_days = figures.first_days(set(leadership.values_list("staff_id", flat=True)))
     entries = (
         RosterEntry.objects.filter(
             campaign=campaign, is_leadership=True, staff_id__in=list(first_days)
