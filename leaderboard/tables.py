@@ -184,8 +184,37 @@ class StandingsTable(tables.Table):
     def page_columns(self):
         return [column for column in self.columns if column.name not in self.folded]
 
-    def render_department(self, value):
-        return value.name
+    def page_rows(self):
+        """Each row on the page as (record, is mine, cells), a cell being (column name, full
+        heading, content, key figure or not). The same cells as django-tables2's own rows give,
+        built with each heading and renderer looked up once per table rather than once per cell
+        (a hundred units by fourteen figures)."""
+        columns = [
+            (
+                column.name,
+                str(column.header),
+                column.name in self.key_figures,
+                getattr(self, f"render_{column.name}", None),
+                column.accessor,
+                column.default,
+            )
+            for column in self.page_columns()
+        ]
+        for row in self.rows:
+            record = row.record
+            cells = []
+            for name, header, is_key, render, accessor, default in columns:
+                if render is not None:
+                    content = render(record=record)
+                else:
+                    content = accessor.resolve(record, quiet=True)
+                    if content is None or content == "":
+                        content = default
+                cells.append((name, header, content, is_key))
+            yield record, record.unit.pk in self.mine, cells
+
+    def render_department(self, record):
+        return record.unit.parent.name if record.unit.parent else EMPTY
 
     # One precision per figure, the same in the cells and in the CSV (`leaderboard.figures`).
     def render_participation(self, record):
@@ -197,8 +226,8 @@ class StandingsTable(tables.Table):
     def render_idea_yield(self, record):
         return IDEA_YIELD.text(record.idea_yield)
 
-    def render_adjusted_yield(self, value):
-        return IDEA_YIELD.text(value)
+    def render_adjusted_yield(self, record):
+        return IDEA_YIELD.text(record.adjusted_yield)
 
     def render_score(self, record):
         return SCORE.text(record.score)
