@@ -36,6 +36,7 @@ def test_every_roles_main_pages_answer_on_the_embedded_sqlite(tmp_path: Path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'kylaan.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "campaign.settings",
         "ALLOWED_HOSTS": "testserver",
+        "DEBUG": "true",  # as `make run` serves it: static files from static/, no manifest
         "PYTHONPATH": str(settings.BASE_DIR),
     }
     done = subprocess.run(
