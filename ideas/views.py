@@ -216,33 +216,38 @@ def idea_triage_view(request, pk: int):
             "is_shareable": data.get("is_shareable") if "is_shareable" in form.fields else None,
         }
         try:
-            try:
-                idea_triage(
-                    idea=idea,
-                    by=request.user,
-                    unchanged_since=revision.saved_at if revision else None,
-                    **triage,
-                )
-            except EditConflict as conflict:
-                current = _visible_idea(request, pk)
-                merge = merge_saved_changes(
-                    form, before=revision.values, now=form.saved_values(current)
-                )
-                if merge.changes:
-                    return _outdated_triage(request, current, merge)
-                # Saved again meanwhile, but nothing the form shows changed: nothing to lose.
-                idea_triage(
-                    idea=current,
-                    by=request.user,
-                    unchanged_since=conflict.current.updated_at,
-                    **triage,
-                )
+            outdated = _save_or_merge(
+                request,
+                idea,
+                form,
+                revision,
+                lambda **where: idea_triage(by=request.user, **where, **triage),
+                _outdated_triage,
+            )
+            if outdated:
+                return outdated
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("The idea was saved."))
             return _after_triage(request, idea)
     return _render_detail(request, idea, triage_form=form)
+
+
+def _save_or_merge(request, idea, form, revision, save, outdated):
+    """Save (`save(idea=..., unchanged_since=...)`) over the revision the form was read at. When
+    the idea was saved meanwhile: the person's changes merged with the others' (`outdated`'s
+    response) if anything the form shows changed, else saved again over the new revision, as
+    nothing is lost. None when saved; a ValidationError of the save propagates."""
+    try:
+        save(idea=idea, unchanged_since=revision.saved_at if revision else None)
+    except EditConflict as conflict:
+        current = _visible_idea(request, idea.pk)
+        merge = merge_saved_changes(form, before=revision.values, now=form.saved_values(current))
+        if merge.changes:
+            return outdated(request, current, merge)
+        save(idea=current, unchanged_since=conflict.current.updated_at)
+    return None
 
 
 def _outdated_triage(request, current, merge):
@@ -296,27 +301,16 @@ def idea_correct_view(request, pk: int):
             "forget_earlier_wording": data["forget_earlier_wording"],
         }
         try:
-            try:
-                idea_correct(
-                    idea=idea,
-                    by=request.user,
-                    unchanged_since=revision.saved_at if revision else None,
-                    **correction,
-                )
-            except EditConflict as conflict:
-                current = _visible_idea(request, pk)
-                merge = merge_saved_changes(
-                    form, before=revision.values, now=form.saved_values(current)
-                )
-                if merge.changes:
-                    return _outdated_correction(request, current, merge)
-                # Saved again meanwhile (triaged), but not its wording: nothing to lose.
-                idea_correct(
-                    idea=current,
-                    by=request.user,
-                    unchanged_since=conflict.current.updated_at,
-                    **correction,
-                )
+            outdated = _save_or_merge(
+                request,
+                idea,
+                form,
+                revision,
+                lambda **where: idea_correct(by=request.user, **where, **correction),
+                _outdated_correction,
+            )
+            if outdated:
+                return outdated
         except ValidationError as error:
             _add_errors(form, error)
         else:
