@@ -28,7 +28,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import dj_database_url
-import psycopg2
+
+from bench.databases import own_database
 
 RUNS = 15
 LOOP_RUNS = 10
@@ -59,34 +60,21 @@ class Row:
 def ensure_database(url: str, scale: float) -> bool:
     """Create the benchmark database, or empty it when it holds another scale. True when the
     data must be generated."""
-    config = dj_database_url.parse(url)
-    if "postgresql" not in config["ENGINE"]:
-        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL.")
-    name = config["NAME"]
-    if name in {"postgres", "kylaan", "test_postgres"} or name.startswith("test_"):
-        sys.exit(f"Refusing to fill database {name!r}: give the benchmark its own database.")
-    server = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"],
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-    )
-    server.autocommit = True
-    with server.cursor() as cursor:
+    others = {"kylaan_loadtest"}
+    with own_database(url, tool="benchmark", setting="DATABASE_URL", others=others) as (
+        cursor,
+        name,
+    ):
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cursor.fetchone() is not None
-        if exists:
+        if cursor.fetchone() is not None:
             cursor.execute(
-                f"SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                f"WHERE datname = '{name}'"
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [name],
             )
             if cursor.fetchone()[0] == f"kylaan bench scale {scale}":
-                server.close()
                 return False
             cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    server.close()
     return True
 
 

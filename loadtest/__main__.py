@@ -22,34 +22,24 @@ import sys
 import time
 from pathlib import Path
 
-import dj_database_url
 import psycopg2
 import requests
+
+from bench.databases import own_database
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "loadtest"
 
 
 def ensure_database(url: str) -> None:
-    config = dj_database_url.parse(url)
-    if "postgresql" not in config["ENGINE"]:
-        sys.exit("The load test needs PostgreSQL: set LOADTEST_DATABASE_URL.")
-    name = config["NAME"]
-    if name in {"postgres", "kylaan", "kylaan_bench"} or name.startswith("test_"):
-        sys.exit(f"Refusing to use database {name!r}: give the load test its own database.")
-    server = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"],
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-    )
-    server.autocommit = True
-    with server.cursor() as cursor:
+    others = {"kylaan_bench"}
+    with own_database(url, tool="load test", setting="LOADTEST_DATABASE_URL", others=others) as (
+        cursor,
+        name,
+    ):
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{name}"')
-    server.close()
 
 
 def prepare(users: int) -> tuple[list[str], str, list[str], str]:
