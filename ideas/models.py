@@ -162,6 +162,13 @@ class Idea(models.Model):
             models.Index(fields=["title", "id"], name="idea_title_idx"),
             models.Index(fields=["status", "id"], name="idea_status_idx"),
             models.Index(fields=["due_on", "id"], name="idea_due_idx"),
+            # The shareable ideas (the report, the published page): a few of the campaign's,
+            # read without going through every idea.
+            models.Index(
+                fields=["visit", "id"],
+                condition=Q(is_shareable=True, withdrawn_at__isnull=True),
+                name="idea_shareable_idx",
+            ),
         ]
         permissions = [
             ("view_unit_ideas", _("Can see ideas collected or owned by own unit")),
