@@ -285,14 +285,34 @@ class Figures:
     def idea_tallies(self) -> list[tuple[int | None, str, bool, int]]:
         """(theme, status, whether they count, ideas) of counted visits."""
         tallied: Counter = Counter()
-        for (tally,) in self._day_rows(("idea_tally",)):
-            tallied.update(tally)
+        if self.everything_stale or connection.vendor != "postgresql":
+            for (tally,) in self._day_rows(("idea_tally",)):
+                tallied.update(tally)
+        else:
+            tallied.update(dict(self._summed_idea_tallies()))
         rows = []
         for key, ideas in tallied.items():
             theme, status, counts = key.split("|")
             if ideas:
                 rows.append((int(theme) or None, status, counts == "1", ideas))
         return rows
+
+    def _summed_idea_tallies(self) -> list[tuple[str, int]]:
+        """The stored and pending days' idea tallies summed in the database: a row per theme,
+        status and whether they count, rather than a document per unit and day."""
+        tables = [UnitDay._meta.db_table, UnitDayChange._meta.db_table]
+        # Built from table names only; the campaign is a parameter.
+        sql = " UNION ALL ".join(
+            f"SELECT tally.key, tally.value FROM {table}, "  # noqa: S608
+            f"jsonb_each_text({table}.idea_tally) tally WHERE {table}.campaign_id = %(campaign)s"
+            for table in tables
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT key, sum(value::integer) FROM ({sql}) tallies GROUP BY key",  # noqa: S608
+                {"campaign": self.campaign.pk},
+            )
+            return [(key, int(ideas)) for key, ideas in cursor.fetchall()]
 
     @cached_property
     def visitors(self) -> list[tuple[int, int, dt.date]]:
@@ -350,26 +370,36 @@ class Figures:
         # The embedded SQLite of `make run` (demo-sized) has no bool_or and returns dates as text.
         if self.everything_stale or self.stale.visitors or connection.vendor != "postgresql":
             return self._visitor_days_from_rows(level, leaders, departments)
-        group = {
-            UNITS: "visitor.unit_id",
-            DEPARTMENTS: "COALESCE(unit.parent_id, unit.id)",
-            ORGANISATION: "0",
-        }[level]
-        # Built from the constants above and table names only; the campaign is a parameter.
-        sql = f"""
-            SELECT grp, first_day, count(*), count(*) FILTER (WHERE is_leader)
-            FROM (
-                SELECT {group} AS grp, visitor.staff_id, min(visitor.first_day) AS first_day,
-                       bool_or(leader.id IS NOT NULL) AS is_leader
-                FROM {UnitVisitor._meta.db_table} visitor
-                JOIN {Unit._meta.db_table} unit ON unit.id = visitor.unit_id
+        leader_join = f"""
                 LEFT JOIN {RosterEntry._meta.db_table} leader
                     ON leader.campaign_id = visitor.campaign_id
-                    AND leader.staff_id = visitor.staff_id AND leader.is_leadership
+                    AND leader.staff_id = visitor.staff_id AND leader.is_leadership"""
+        if level == UNITS:
+            # A person has one row per unit: the rows are counted as they are.
+            sql = f"""
+                SELECT visitor.unit_id, visitor.first_day, count(*), count(leader.id)
+                FROM {UnitVisitor._meta.db_table} visitor {leader_join}
                 WHERE visitor.campaign_id = %s AND visitor.first_day IS NOT NULL
-                GROUP BY 1, 2
-            ) per_person
-            GROUP BY 1, 2"""  # noqa: S608
+                GROUP BY 1, 2"""  # noqa: S608
+        else:
+            # A person counted once in their department or the organisation, on their first day
+            # for any of its units.
+            group = {
+                DEPARTMENTS: "COALESCE(unit.parent_id, unit.id)",
+                ORGANISATION: "0",
+            }[level]
+            # Built from the constants above and table names only; the campaign is a parameter.
+            sql = f"""
+                SELECT grp, first_day, count(*), count(*) FILTER (WHERE is_leader)
+                FROM (
+                    SELECT {group} AS grp, visitor.staff_id, min(visitor.first_day) AS first_day,
+                           bool_or(leader.id IS NOT NULL) AS is_leader
+                    FROM {UnitVisitor._meta.db_table} visitor
+                    JOIN {Unit._meta.db_table} unit ON unit.id = visitor.unit_id {leader_join}
+                    WHERE visitor.campaign_id = %s AND visitor.first_day IS NOT NULL
+                    GROUP BY 1, 2
+                ) per_person
+                GROUP BY 1, 2"""  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.campaign.pk])
             return [tuple(row) for row in cursor.fetchall()]
@@ -392,11 +422,19 @@ class Figures:
             if kind == "visitors"
         ]
 
+    @cached_property
+    def _sums(self) -> tuple[int, ...]:
+        """The organisation's sums of the day fields, in `DAY_FIELDS` order from "visits" on."""
+        start = DAY_FIELDS.index("visits")
+        columns = [row[start:] for row in self.days]
+        return tuple(sum(column) for column in zip(*columns, strict=True)) or (0,) * (
+            len(DAY_FIELDS) - start
+        )
+
     def _tally(self, first: str, last: str) -> tuple[int, ...]:
         """The organisation's sums of the day fields from `first` to `last`."""
-        start, end = DAY_FIELDS.index(first), DAY_FIELDS.index(last) + 1
-        columns = [row[start:end] for row in self.days]
-        return tuple(sum(column) for column in zip(*columns, strict=True)) or (0,) * (end - start)
+        offset = DAY_FIELDS.index("visits")
+        return self._sums[DAY_FIELDS.index(first) - offset : DAY_FIELDS.index(last) - offset + 1]
 
     def visit_tally(self) -> tuple[int, ...]:
         """The organisation's (planned, cancelled, done, rating_1 … rating_5) visits."""
