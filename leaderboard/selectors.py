@@ -27,6 +27,9 @@ UNITS = "units"
 DEPARTMENTS = "departments"
 ORGANISATION = "organisation"
 LEVELS = (UNITS, DEPARTMENTS)
+# Up to this many visitor rows marked stale are replaced inside the database's sum of the
+# visitors per day (a write marks a few); beyond it, the sum is made in Python from every row.
+STALE_VISITORS_IN_SQL = 500
 RANK_CHANGE_DAYS = 7
 DAY_FIELDS = (
     "unit_id",
@@ -315,20 +318,25 @@ class Figures:
             return [(key, int(ideas)) for key, ideas in cursor.fetchall()]
 
     @cached_property
-    def visitors(self) -> list[tuple[int, int, dt.date]]:
-        """(unit, staff, first day)."""
+    def _fresh_visitors(self) -> list[tuple[int, int, dt.date]]:
+        """(unit, staff, first day) of the visitor rows marked stale, computed afresh; those
+        with no counted visit left are not visitors."""
         keys = None if self.everything_stale else self.stale.visitors
-        fresh = [
+        return [
             (row.unit_id, row.staff_id, row.first_day)
             for row in tallies.visitor_rows(self.campaign, keys)
             if row.first_day
         ]
+
+    @cached_property
+    def visitors(self) -> list[tuple[int, int, dt.date]]:
+        """(unit, staff, first day)."""
         if self.everything_stale:
-            return fresh
+            return self._fresh_visitors
         stored = UnitVisitor.objects.filter(
             campaign=self.campaign, first_day__isnull=False
         ).values_list("unit_id", "staff_id", "first_day")
-        return [row for row in stored if row[:2] not in self.stale.visitors] + fresh
+        return [row for row in stored if row[:2] not in self.stale.visitors] + self._fresh_visitors
 
     def first_days(self, staff_ids: set[int]) -> dict[int, dt.date]:
         """The first day each of these people visited, for whichever unit, of those who have:
@@ -339,12 +347,9 @@ class Figures:
             stored = UnitVisitor.objects.filter(
                 campaign=self.campaign, first_day__isnull=False, staff_id__in=staff_ids
             ).values_list("unit_id", "staff_id", "first_day")
-            fresh = [
-                (row.unit_id, row.staff_id, row.first_day)
-                for row in tallies.visitor_rows(self.campaign, self.stale.visitors)
-                if row.first_day and row.staff_id in staff_ids
+            rows = [row for row in stored if row[:2] not in self.stale.visitors] + [
+                row for row in self._fresh_visitors if row[1] in staff_ids
             ]
-            rows = [row for row in stored if row[:2] not in self.stale.visitors] + fresh
         first: dict[int, dt.date] = {}
         for _unit, staff, day in rows:
             if staff not in first or day < first[staff]:
@@ -358,8 +363,8 @@ class Figures:
         first day they visited for it. A group is a unit, a department (`departments` maps each
         unit to it) or, for `ORGANISATION`, 0: the whole organisation.
 
-        Summed in the database from the stored rows, so a page reads a row per group and day
-        rather than one per visitor; with rows marked stale, from `visitors`."""
+        Summed in the database from the stored rows, those marked stale replaced by their fresh
+        computation, so a page reads a row per group and day rather than one per visitor."""
         if level not in self._visitor_days:
             self._visitor_days[level] = self._visitor_days_of(level, leaders, departments or {})
         return self._visitor_days[level]
@@ -368,18 +373,41 @@ class Figures:
         self, level: str, leaders: set[int], departments: dict[int, int]
     ) -> list[tuple[int, dt.date, int, int]]:
         # The embedded SQLite of `make run` (demo-sized) has no bool_or and returns dates as text.
-        if self.everything_stale or self.stale.visitors or connection.vendor != "postgresql":
+        if (
+            self.everything_stale
+            or len(self.stale.visitors) > STALE_VISITORS_IN_SQL
+            or connection.vendor != "postgresql"
+        ):
             return self._visitor_days_from_rows(level, leaders, departments)
+        params: dict[str, object] = {"campaign": self.campaign.pk}
+        visitors = (
+            f"SELECT unit_id, staff_id, first_day FROM {UnitVisitor._meta.db_table}"  # noqa: S608
+            " WHERE campaign_id = %(campaign)s AND first_day IS NOT NULL"
+        )
+        if self.stale.visitors:
+            stale = []
+            for n, (unit, staff) in enumerate(sorted(self.stale.visitors)):
+                stale.append(f"(%(stale_unit_{n})s, %(stale_staff_{n})s)")
+                params |= {f"stale_unit_{n}": unit, f"stale_staff_{n}": staff}
+            visitors += f" AND (unit_id, staff_id) NOT IN (VALUES {', '.join(stale)})"
+        if self._fresh_visitors:
+            fresh = []
+            for n, (unit, staff, day) in enumerate(self._fresh_visitors):
+                fresh.append(f"(%(unit_{n})s, %(staff_{n})s, %(day_{n})s::date)")
+                params |= {f"unit_{n}": unit, f"staff_{n}": staff, f"day_{n}": day}
+            visitors += (
+                " UNION ALL SELECT * FROM"  # noqa: S608
+                f" (VALUES {', '.join(fresh)}) fresh (unit_id, staff_id, first_day)"
+            )
         leader_join = f"""
-                LEFT JOIN {RosterEntry._meta.db_table} leader
-                    ON leader.campaign_id = visitor.campaign_id
-                    AND leader.staff_id = visitor.staff_id AND leader.is_leadership"""
+            LEFT JOIN {RosterEntry._meta.db_table} leader
+                ON leader.campaign_id = %(campaign)s
+                AND leader.staff_id = visitor.staff_id AND leader.is_leadership"""
         if level == UNITS:
             # A person has one row per unit: the rows are counted as they are.
             sql = f"""
                 SELECT visitor.unit_id, visitor.first_day, count(*), count(leader.id)
-                FROM {UnitVisitor._meta.db_table} visitor {leader_join}
-                WHERE visitor.campaign_id = %s AND visitor.first_day IS NOT NULL
+                FROM ({visitors}) visitor {leader_join}
                 GROUP BY 1, 2"""  # noqa: S608
         else:
             # A person counted once in their department or the organisation, on their first day
@@ -388,20 +416,19 @@ class Figures:
                 DEPARTMENTS: "COALESCE(unit.parent_id, unit.id)",
                 ORGANISATION: "0",
             }[level]
-            # Built from the constants above and table names only; the campaign is a parameter.
+            # Built from the constants above, table names and placeholders only.
             sql = f"""
                 SELECT grp, first_day, count(*), count(*) FILTER (WHERE is_leader)
                 FROM (
                     SELECT {group} AS grp, visitor.staff_id, min(visitor.first_day) AS first_day,
                            bool_or(leader.id IS NOT NULL) AS is_leader
-                    FROM {UnitVisitor._meta.db_table} visitor
+                    FROM ({visitors}) visitor
                     JOIN {Unit._meta.db_table} unit ON unit.id = visitor.unit_id {leader_join}
-                    WHERE visitor.campaign_id = %s AND visitor.first_day IS NOT NULL
                     GROUP BY 1, 2
                 ) per_person
                 GROUP BY 1, 2"""  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.campaign.pk])
+            cursor.execute(sql, params)
             return [tuple(row) for row in cursor.fetchall()]
 
     def _visitor_days_from_rows(
