@@ -173,6 +173,8 @@
     picker.addEventListener("focusout", function (event) {
       if (!event.relatedTarget || !picker.contains(event.relatedTarget)) { close(); }
     });
+    /* Typed in before this script ran (a slow connection): searched for now. */
+    if (document.activeElement === input && input.value.trim().length >= 2) { search(); }
     return { input: input, status: status, close: close };
   }
 

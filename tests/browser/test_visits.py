@@ -269,3 +269,24 @@ def test_a_client_and_a_co_visitor_are_searched_and_chosen_with_the_keyboard(dem
         "demo-staff",
         "demo-manager",
     }
+
+
+def test_a_client_typed_in_before_the_script_has_loaded_is_still_searched_for(demo, phone_page):
+    """On a slow connection one may type in the box before the form's script runs: it searches
+    for what is there once it does."""
+    page = phone_page
+    Client.objects.create(name="Testilän kunta", kind=Client.Kind.MUNICIPALITY, region="Kainuu")
+    log_in(page, "demo-staff")
+    page.route(re.compile(r"/js/visits[.\w]*\.js$"), lambda route: route.abort())
+    page.goto("/visits/new/")
+    page.get_by_label("Hae asiakasta").fill("Testilän")
+    found = page.get_by_role("option", name=re.compile("Testilän kunta"))
+    expect(found).to_have_count(0)
+
+    page.unroute(re.compile(r"/js/visits[.\w]*\.js$"))
+    page.add_script_tag(url=page.locator("script[src*='/js/visits']").get_attribute("src"))
+
+    found.click()
+    expect(page.locator("#earlier-visits")).to_contain_text(
+        "Tämän asiakkaan luona ei ole vielä käyty tämän kampanjan aikana."
+    )
