@@ -15,6 +15,25 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The longest tests first: the workers of `make test` then end together on short ones, rather than
+# one waiting on the other's last walk through every page.
+LONGEST_FIRST = (
+    "tests/browser/test_accessibility.py",
+    "tests/test_generated_input.py",
+    "tests/browser/",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        for n, prefix in enumerate(LONGEST_FIRST):
+            if item.nodeid.startswith(prefix):
+                return n
+        return len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture
 def campaign(db):
     return CampaignFactory(is_current=True)
