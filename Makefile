@@ -94,6 +94,7 @@ messages: install
 
 check: export DEBUG ?= true
 check: install-dev
+	mkdir -p var
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
