@@ -27,9 +27,6 @@ UNITS = "units"
 DEPARTMENTS = "departments"
 ORGANISATION = "organisation"
 LEVELS = (UNITS, DEPARTMENTS)
-# Up to this many visitor rows marked stale are replaced inside the database's sum of the
-# visitors per day (a write marks a few); beyond it, the sum is made in Python from every row.
-STALE_VISITORS_IN_SQL = 500
 RANK_CHANGE_DAYS = 7
 DAY_FIELDS = (
     "unit_id",
@@ -373,32 +370,27 @@ class Figures:
         self, level: str, leaders: set[int], departments: dict[int, int]
     ) -> list[tuple[int, dt.date, int, int]]:
         # The embedded SQLite of `make run` (demo-sized) has no bool_or and returns dates as text.
-        if (
-            self.everything_stale
-            or len(self.stale.visitors) > STALE_VISITORS_IN_SQL
-            or connection.vendor != "postgresql"
-        ):
+        if self.everything_stale or connection.vendor != "postgresql":
             return self._visitor_days_from_rows(level, leaders, departments)
-        params: dict[str, object] = {"campaign": self.campaign.pk}
-        visitors = (
-            f"SELECT unit_id, staff_id, first_day FROM {UnitVisitor._meta.db_table}"  # noqa: S608
-            " WHERE campaign_id = %(campaign)s AND first_day IS NOT NULL"
-        )
-        if self.stale.visitors:
-            stale = []
-            for n, (unit, staff) in enumerate(sorted(self.stale.visitors)):
-                stale.append(f"(%(stale_unit_{n})s, %(stale_staff_{n})s)")
-                params |= {f"stale_unit_{n}": unit, f"stale_staff_{n}": staff}
-            visitors += f" AND (unit_id, staff_id) NOT IN (VALUES {', '.join(stale)})"
-        if self._fresh_visitors:
-            fresh = []
-            for n, (unit, staff, day) in enumerate(self._fresh_visitors):
-                fresh.append(f"(%(unit_{n})s, %(staff_{n})s, %(day_{n})s::date)")
-                params |= {f"unit_{n}": unit, f"staff_{n}": staff, f"day_{n}": day}
-            visitors += (
-                " UNION ALL SELECT * FROM"  # noqa: S608
-                f" (VALUES {', '.join(fresh)}) fresh (unit_id, staff_id, first_day)"
-            )
+        stale = sorted(self.stale.visitors)
+        params = {
+            "campaign": self.campaign.pk,
+            "stale_units": [unit for unit, _staff in stale],
+            "stale_staff": [staff for _unit, staff in stale],
+            "fresh_units": [unit for unit, _staff, _day in self._fresh_visitors],
+            "fresh_staff": [staff for _unit, staff, _day in self._fresh_visitors],
+            "fresh_days": [day for _unit, _staff, day in self._fresh_visitors],
+        }
+        # The stored rows but those marked stale, and those computed afresh in their place.
+        visitors = f"""
+            SELECT unit_id, staff_id, first_day FROM {UnitVisitor._meta.db_table}
+            WHERE campaign_id = %(campaign)s AND first_day IS NOT NULL
+                AND (unit_id, staff_id) NOT IN (
+                    SELECT * FROM unnest(%(stale_units)s::bigint[], %(stale_staff)s::bigint[]))
+            UNION ALL
+            SELECT * FROM unnest(
+                %(fresh_units)s::bigint[], %(fresh_staff)s::bigint[], %(fresh_days)s::date[])
+        """  # noqa: S608
         leader_join = f"""
             LEFT JOIN {RosterEntry._meta.db_table} leader
                 ON leader.campaign_id = %(campaign)s
