@@ -38,6 +38,8 @@ WRITER_PAUSE = 1.0  # seconds between two visits of one writer: 20 visits a seco
 # BENCH_ONLY=pages,lists measures only those sections; the figures check always runs.
 SECTIONS = "pages,lists,form,exports"
 OUT = Path(__file__).resolve().parent.parent / "var" / "bench"
+# Raised with every change to bench/data.py, so that data generated before it is generated anew.
+DATA_VERSION = 2
 
 
 @dataclass
@@ -71,11 +73,16 @@ def ensure_database(url: str, scale: float) -> bool:
                 "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
                 [name],
             )
-            if cursor.fetchone()[0] == f"kylaan bench scale {scale}":
+            if cursor.fetchone()[0] == _label(scale):
                 return False
             cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
     return True
+
+
+def _label(scale: float) -> str:
+    """What the benchmark database says of the data it holds."""
+    return f"kylaan bench scale {scale} data {DATA_VERSION}"
 
 
 def mark_generated(url: str, scale: float) -> None:
@@ -83,7 +90,7 @@ def mark_generated(url: str, scale: float) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"COMMENT ON DATABASE \"{name}\" IS 'kylaan bench scale {scale}'")
+        cursor.execute(f"COMMENT ON DATABASE \"{name}\" IS '{_label(scale)}'")
 
 
 def median_ms(function, runs: int = RUNS) -> tuple[float, list[float]]:

@@ -114,7 +114,9 @@ def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
                                             % {sizes.staff}
             WHERE c.slug = '{slug}' AND v.id % 10 < 3""",
         # Ideas on a quarter of the visits, in every status, recorded on the day of the visit;
-        # those taken further have a theme, an owner unit and a response.
+        # those taken further have a theme, an owner unit and a response. A visit's day follows
+        # its id modulo 42, so the quarter is taken in blocks of 42 ids: every day has ideas (a
+        # quarter by `id % 4` would leave every other day without, and ideas in two statuses).
         f"""INSERT INTO ideas_idea (visit_id, title, text, theme_id, owner_unit_id, status,
                 official_response, due_on, duplicate_of_id, is_shareable, created_by_id,
                 created_at, updated_at)
@@ -126,12 +128,12 @@ def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
                           'declined', 'new', 'accepted'])[1 + v.id % 8],
                    CASE WHEN v.id % 8 IN (2, 3, 4, 5, 7) THEN 'Kiitos, otamme tämän mukaan.'
                         ELSE '' END,
-                   NULL, NULL, v.id % 400 = 4, v.created_by_id,
+                   NULL, NULL, v.id % 100 = 4, v.created_by_id,
                    v.visited_on + time '15:00', now()
             FROM visits_visit v JOIN campaign_campaign c ON c.id = v.campaign_id,
                  (SELECT min(id) AS first FROM campaign_theme) th,
                  (SELECT min(id) AS first FROM campaign_unit WHERE parent_id IS NOT NULL) un
-            WHERE c.slug = '{slug}' AND v.id % 4 = 0""",
+            WHERE c.slug = '{slug}' AND (v.id / 42) % 4 = 0""",
     ]
 
 
