@@ -115,22 +115,24 @@ def _visits(slug: str, count: int, sizes: Sizes) -> list[str]:
             WHERE c.slug = '{slug}' AND v.id % 10 < 3""",
         # Ideas on a quarter of the visits, in every status, recorded on the day of the visit;
         # those taken further have a theme, an owner unit and a response. A visit's day follows
-        # its id modulo 42, so the quarter is taken in blocks of 42 ids: every day has ideas (a
-        # quarter by `id % 4` would leave every other day without, and ideas in two statuses).
+        # its id modulo 42, so the quarter is taken in blocks of 42 ids and an idea's status,
+        # theme and owner unit follow a hash of the id (`n`): every day has ideas of each (taken
+        # from `id % 4`, `id % 10`…, every other day would have none, or none of a theme).
         f"""INSERT INTO ideas_idea (visit_id, title, text, theme_id, owner_unit_id, status,
                 official_response, due_on, duplicate_of_id, is_shareable, created_by_id,
                 created_at, updated_at)
             SELECT v.id, 'Idea ' || v.id, 'Asiakas toivoi helpompaa pääsyä tilastoihin.',
-                   CASE WHEN v.id % 8 IN (0, 6) THEN NULL ELSE th.first + v.id % 10 END,
-                   CASE WHEN v.id % 8 IN (0, 6) THEN NULL
-                        ELSE un.first + v.id % {sizes.units} END,
+                   CASE WHEN h.n % 8 IN (0, 6) THEN NULL ELSE th.first + h.n % 10 END,
+                   CASE WHEN h.n % 8 IN (0, 6) THEN NULL
+                        ELSE un.first + h.n % {sizes.units} END,
                    (ARRAY['new', 'in_review', 'accepted', 'in_progress', 'implemented',
-                          'declined', 'new', 'accepted'])[1 + v.id % 8],
-                   CASE WHEN v.id % 8 IN (2, 3, 4, 5, 7) THEN 'Kiitos, otamme tämän mukaan.'
+                          'declined', 'new', 'accepted'])[1 + h.n % 8],
+                   CASE WHEN h.n % 8 IN (2, 3, 4, 5, 7) THEN 'Kiitos, otamme tämän mukaan.'
                         ELSE '' END,
-                   NULL, NULL, v.id % 100 = 4, v.created_by_id,
+                   NULL, NULL, h.n % 100 = 7, v.created_by_id,
                    v.visited_on + time '15:00', now()
-            FROM visits_visit v JOIN campaign_campaign c ON c.id = v.campaign_id,
+            FROM visits_visit v JOIN campaign_campaign c ON c.id = v.campaign_id
+                 CROSS JOIN LATERAL (SELECT abs(hashint8(v.id)) AS n) h,
                  (SELECT min(id) AS first FROM campaign_theme) th,
                  (SELECT min(id) AS first FROM campaign_unit WHERE parent_id IS NOT NULL) un
             WHERE c.slug = '{slug}' AND (v.id / 42) % 4 = 0""",
