@@ -60,27 +60,24 @@ class Row:
 
 
 def ensure_database(url: str, scale: float) -> bool:
-    """Create the benchmark database, or empty it when it holds another scale or older data, and
-    give it the PostgreSQL settings README's Deployment asks for. True when the data must be
-    generated."""
+    """Create the benchmark database, or empty it when it holds another scale. True when the
+    data must be generated."""
     others = {"kylaan_loadtest"}
     with own_database(url, tool="benchmark", setting="DATABASE_URL", others=others) as (
         cursor,
         name,
     ):
-        cursor.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [name],
-        )
-        found = cursor.fetchone()
-        generate = found is None or found[0] != _label(scale)
-        if generate:
-            if found is not None:
-                cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        # Storage as a server's is today: SSD.
-        cursor.execute(f'ALTER DATABASE "{name}" SET random_page_cost = 1.1')
-    return generate
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is not None:
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [name],
+            )
+            if cursor.fetchone()[0] == _label(scale):
+                return False
+            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    return True
 
 
 def _label(scale: float) -> str:
